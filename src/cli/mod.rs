@@ -1,0 +1,188 @@
+//! Command line: `optform check` and `optform run`.
+
+mod report;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::compile::{compile, Compiled};
+use crate::model::{check_file, Diagnostics, Model};
+use crate::solve::{self, Status};
+
+/// Exit codes, documented in `optform --help` and the README.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const MODEL_ERROR: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const INFEASIBLE: i32 = 3;
+    pub const UNBOUNDED: i32 = 4;
+    pub const LIMIT: i32 = 5;
+    pub const NOT_VERIFIED: i32 = 6;
+    pub const SOLVER_ERROR: i32 = 7;
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  optform check examples/production_indexed.json
+  optform run examples/production_indexed.json
+  optform run model.json --json --time-limit 60 --mip-gap 0.001
+
+Exit codes:
+  0  success (check: no errors; run: verified optimum)
+  1  the formulation has errors (printed with element path, caret and fix)
+  2  usage error
+  3  infeasible
+  4  unbounded, or infeasible-or-unbounded
+  5  stopped at a time or iteration limit (best point reported when there is one)
+  6  the solver's point failed verification against the formulation
+  7  solver error
+
+The formulation language: docs/formulation.md";
+
+#[derive(Parser, Debug)]
+#[command(name = "optform", version, about = "Optimization modelling: check, compile and solve five-element formulations with HiGHS", after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Parse and check a formulation without solving: every error, with a caret and a fix.
+    #[command(after_help = "Example:\n  optform check examples/diet.json --json")]
+    Check(CheckArgs),
+    /// Check, compile, solve with HiGHS and verify the solution against the formulation.
+    #[command(
+        after_help = "Example:\n  optform run examples/transportation.json\n  optform run examples/facility_location.json --json --time-limit 10"
+    )]
+    Run(RunArgs),
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// The formulation file (JSON).
+    model: PathBuf,
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// The formulation file (JSON).
+    model: PathBuf,
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Stop after this many seconds (the best point found is reported).
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<f64>,
+    /// Relative MIP gap at which HiGHS stops (HiGHS's default: 1e-4).
+    #[arg(long, value_name = "GAP")]
+    mip_gap: Option<f64>,
+    /// Threads HiGHS may use.
+    #[arg(long)]
+    threads: Option<u32>,
+    /// HiGHS random seed.
+    #[arg(long)]
+    seed: Option<i32>,
+    /// Feasibility tolerance for verification, relative to max(1, |rhs|).
+    #[arg(long, default_value_t = 1e-6)]
+    tolerance: f64,
+    /// List variables that are zero too.
+    #[arg(long)]
+    all: bool,
+    /// Show HiGHS's log (on stdout).
+    #[arg(long)]
+    verbose: bool,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check(a) => check(a),
+        Command::Run(a) => run(a),
+    }
+}
+
+/// Loads, checks and compiles; on errors prints them and returns the exit code.
+fn prepare(path: &PathBuf, json: bool) -> Result<(Model, Compiled, Diagnostics), (i32, Diagnostics)> {
+    let (model, mut diags) = check_file(path);
+    let Some(model) = model else { return Err((exit::MODEL_ERROR, diags)) };
+    let (compiled, more) = compile(&model);
+    diags.extend(more);
+    match compiled {
+        Some(c) => Ok((model, c, diags)),
+        None => {
+            let _ = json;
+            Err((exit::MODEL_ERROR, diags))
+        }
+    }
+}
+
+fn check(a: CheckArgs) -> i32 {
+    match prepare(&a.model, a.json) {
+        Ok((model, c, diags)) => {
+            report::check_ok(&model, &c, &diags, a.json);
+            exit::OK
+        }
+        Err((code, diags)) => {
+            report::diagnostics(&diags, a.json);
+            code
+        }
+    }
+}
+
+fn run(a: RunArgs) -> i32 {
+    let (model, compiled, diags) = match prepare(&a.model, a.json) {
+        Ok(x) => x,
+        Err((code, diags)) => {
+            report::diagnostics(&diags, a.json);
+            return code;
+        }
+    };
+    if !a.json && !diags.0.is_empty() {
+        eprintln!("{diags}\n");
+    }
+    let opts = solve::Options {
+        time_limit: a.time_limit,
+        mip_gap: a.mip_gap,
+        threads: a.threads,
+        seed: a.seed,
+        verbose: a.verbose,
+    };
+    let outcome = solve::solve(&compiled, &opts);
+    let verification = match (&outcome.x, outcome.objective) {
+        (Some(x), Some(obj)) => Some(solve::verify(&model, &compiled, x, obj, a.tolerance)),
+        _ => None,
+    };
+    let view = report::RunView {
+        model: &model,
+        compiled: &compiled,
+        outcome: &outcome,
+        verification: verification.as_ref(),
+        diags: &diags,
+        all: a.all,
+    };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&view.to_json()).expect("serializable"));
+    } else {
+        print!("{}", view.to_text());
+    }
+    match outcome.status {
+        Status::Optimal if verification.as_ref().is_some_and(|v| v.ok) => exit::OK,
+        Status::Optimal => exit::NOT_VERIFIED,
+        Status::Infeasible => exit::INFEASIBLE,
+        Status::Unbounded | Status::InfeasibleOrUnbounded => exit::UNBOUNDED,
+        Status::TimeLimit | Status::IterationLimit | Status::Stopped => exit::LIMIT,
+        Status::Error => exit::SOLVER_ERROR,
+    }
+}

@@ -1,0 +1,189 @@
+//! What `check` and `run` print: text for people, one JSON document for programs.
+
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use crate::compile::Compiled;
+use crate::model::{Diagnostics, Model, Sense};
+use crate::solve::{clean, nonzero_columns, Outcome, Status, Verification};
+
+pub fn diagnostics(diags: &Diagnostics, as_json: bool) {
+    if as_json {
+        let doc = json!({ "ok": false, "errors": diags.error_count(), "warnings": diags.warning_count(), "diagnostics": diags.0 });
+        println!("{}", serde_json::to_string_pretty(&doc).expect("serializable"));
+    } else {
+        eprintln!("{diags}");
+    }
+}
+
+fn kind(c: &Compiled) -> &'static str {
+    match (c.hessian.is_some(), c.is_mip()) {
+        (true, _) => "convex QP",
+        (false, true) => "MILP",
+        (false, false) => "LP",
+    }
+}
+
+fn size_json(model: &Model, c: &Compiled) -> Value {
+    json!({
+        "kind": kind(c),
+        "sets": model.sets.len(),
+        "parameters": model.params.len(),
+        "variables": model.vars.len(),
+        "columns": c.num_cols(),
+        "constraints": model.constraints.len(),
+        "rows": c.num_rows(),
+        "nonzeros": c.num_nonzeros(),
+    })
+}
+
+pub fn check_ok(model: &Model, c: &Compiled, diags: &Diagnostics, as_json: bool) {
+    if as_json {
+        let doc = json!({
+            "ok": true, "name": model.name, "size": size_json(model, c),
+            "errors": 0, "warnings": diags.warning_count(), "diagnostics": diags.0,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).expect("serializable"));
+        return;
+    }
+    if !diags.0.is_empty() {
+        eprintln!("{diags}\n");
+    }
+    println!(
+        "ok: {} is a valid {}: {} columns ({} variables), {} rows ({} constraints), {} non-zeros",
+        model.name,
+        kind(c),
+        c.num_cols(),
+        model.vars.len(),
+        c.num_rows(),
+        model.constraints.len(),
+        c.num_nonzeros()
+    );
+}
+
+pub struct RunView<'a> {
+    pub model: &'a Model,
+    pub compiled: &'a Compiled,
+    pub outcome: &'a Outcome,
+    pub verification: Option<&'a Verification>,
+    pub diags: &'a Diagnostics,
+    pub all: bool,
+}
+
+impl RunView<'_> {
+    fn variables(&self) -> Vec<(String, f64)> {
+        match &self.outcome.x {
+            Some(x) if self.all => x.iter().enumerate().map(|(c, &v)| (self.model.col_name(c), clean(v))).collect(),
+            Some(x) => nonzero_columns(self.model, x),
+            None => Vec::new(),
+        }
+    }
+
+    /// Rows with activity, slack to the nearest bound, and dual (LPs).
+    fn rows(&self) -> Vec<(String, f64, f64, Option<f64>)> {
+        let (Some(act), c) = (&self.outcome.row_activity, self.compiled) else { return Vec::new() };
+        (0..c.num_rows())
+            .map(|r| {
+                let a = act[r];
+                let slack = (c.row_upper[r] - a).min(a - c.row_lower[r]);
+                let dual = self.outcome.row_dual.as_ref().map(|d| clean(d[r]));
+                (c.row_name(self.model, r), clean(a), clean(slack), dual)
+            })
+            .collect()
+    }
+
+    pub fn to_json(&self) -> Value {
+        let o = self.outcome;
+        let vars: serde_json::Map<String, Value> = self.variables().into_iter().map(|(n, v)| (n, json!(v))).collect();
+        let rows: Vec<Value> = self
+            .rows()
+            .into_iter()
+            .map(|(n, a, s, d)| json!({ "name": n, "activity": a, "slack": s, "dual": d }))
+            .collect();
+        json!({
+            "name": self.model.name,
+            "status": o.status,
+            "verified": self.verification.map(|v| v.ok),
+            "sense": self.model.objective.sense,
+            "objective": o.objective.map(clean),
+            "mip_gap": o.mip_gap,
+            "size": size_json(self.model, self.compiled),
+            "variables": vars,
+            "constraints": rows,
+            "verification": self.verification,
+            "solve_seconds": o.seconds,
+            "message": o.message,
+            "warnings": self.diags.0,
+        })
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let o = self.outcome;
+        let m = self.model;
+        let verified = match self.verification {
+            Some(v) if v.ok => " (verified)",
+            Some(_) => " (NOT VERIFIED)",
+            None => "",
+        };
+        let _ = writeln!(s, "{}: {}{verified}", m.name, o.status.as_str());
+        let sense = if m.objective.sense == Sense::Maximize { "maximize" } else { "minimize" };
+        if let Some(obj) = o.objective {
+            let _ = write!(s, "objective ({sense}) = {}", clean(obj));
+            if let (Some(g), true) = (o.mip_gap, o.status != Status::Optimal) {
+                let _ = write!(s, "   (gap {:.3}%)", g * 100.0);
+            }
+            s.push('\n');
+        }
+        match o.status {
+            Status::Infeasible => s.push_str("no point satisfies all constraints and bounds\n"),
+            Status::Unbounded => s.push_str("the objective can be improved without limit\n"),
+            Status::InfeasibleOrUnbounded => {
+                s.push_str("HiGHS could not tell whether the model is infeasible or unbounded\n")
+            }
+            _ => {}
+        }
+        if let Some(msg) = &o.message {
+            let _ = writeln!(s, "{msg}");
+        }
+        let vars = self.variables();
+        if o.x.is_some() {
+            let _ = writeln!(
+                s,
+                "\nvariables ({} of {} non-zero):",
+                vars.iter().filter(|v| v.1 != 0.0).count(),
+                self.compiled.num_cols()
+            );
+            let width = vars.iter().map(|v| v.0.len()).max().unwrap_or(0);
+            for (n, v) in &vars {
+                let _ = writeln!(s, "  {n:<width$} = {v}");
+            }
+            let rows = self.rows();
+            if !rows.is_empty() && rows.len() <= 200 {
+                let _ = writeln!(s, "\nconstraints:");
+                let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+                for (n, a, slack, dual) in &rows {
+                    let _ = write!(s, "  {n:<width$}  activity {a:<12} slack {slack:<12}");
+                    if let Some(d) = dual {
+                        let _ = write!(s, " dual {d}");
+                    }
+                    s.push('\n');
+                }
+            }
+        }
+        if let Some(v) = self.verification {
+            let _ = writeln!(
+                s,
+                "\nverification: max constraint violation {:.2e}{}, max bound violation {:.2e}, integrality error {:.2e}, objective recomputed {} (tolerance {:.0e})",
+                v.max_constraint_violation,
+                v.worst_constraint.as_ref().map(|w| format!(" at {w}")).unwrap_or_default(),
+                v.max_bound_violation,
+                v.max_integrality_error,
+                clean(v.objective),
+                v.tolerance
+            );
+        }
+        s
+    }
+}

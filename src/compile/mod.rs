@@ -1,0 +1,309 @@
+//! Instantiation: a checked [`Model`] → HiGHS's sparse arrays. Rows are emitted straight into
+//! CSR arrays from the IR; set elements are interned and index accesses pre-resolved, so the
+//! hot path pushes `(column, coefficient)` pairs without hashing.
+
+mod convex;
+mod emit;
+
+use std::cell::Cell;
+
+use crate::expr::RelOp;
+use crate::model::eval::{Env, Eval, EvalError};
+use crate::model::ir::*;
+use crate::model::sets::Atom;
+use crate::model::{Code, Diagnostic, Diagnostics, Model, Sense, VarType};
+use emit::{Emitter, Sink};
+
+/// HiGHS integrality codes.
+pub const CONTINUOUS: i32 = 0;
+pub const INTEGER: i32 = 1;
+pub const SEMI_CONTINUOUS: i32 = 2;
+
+/// Lower triangle of the objective Hessian `Q` (objective `c'x + ½ x'Qx`), column-wise.
+#[derive(Debug, Clone, Default)]
+pub struct Hessian {
+    pub start: Vec<i32>,
+    pub index: Vec<i32>,
+    pub value: Vec<f64>,
+}
+
+/// The instantiated model in the arrays HiGHS takes.
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    pub sense: Option<Sense>,
+    pub offset: f64,
+    pub col_cost: Vec<f64>,
+    pub col_lower: Vec<f64>,
+    pub col_upper: Vec<f64>,
+    pub integrality: Vec<i32>,
+    pub row_lower: Vec<f64>,
+    pub row_upper: Vec<f64>,
+    /// Row-wise (CSR): row `r` is `row_index/row_value[row_start[r]..row_start[r+1]]`.
+    pub row_start: Vec<i32>,
+    pub row_index: Vec<i32>,
+    pub row_value: Vec<f64>,
+    pub hessian: Option<Hessian>,
+    /// Per constraint: its first row, and where its rows' index atoms start in `row_keys`.
+    pub constraint_rows: Vec<(usize, usize)>,
+    pub row_keys: Vec<Atom>,
+}
+
+impl Compiled {
+    pub fn num_cols(&self) -> usize {
+        self.col_cost.len()
+    }
+    pub fn num_rows(&self) -> usize {
+        self.row_lower.len()
+    }
+    pub fn num_nonzeros(&self) -> usize {
+        self.row_value.len()
+    }
+    pub fn is_mip(&self) -> bool {
+        self.integrality.iter().any(|&k| k != CONTINUOUS)
+    }
+
+    /// The constraint a row belongs to and the row's index atoms.
+    pub fn row_origin<'a>(&'a self, model: &'a Model, row: usize) -> (usize, &'a [Atom]) {
+        let c = self.constraint_rows.partition_point(|&(first, _)| first <= row) - 1;
+        let (first, keys) = self.constraint_rows[c];
+        let arity = key_arity(&model.constraints[c]);
+        let at = keys + (row - first) * arity;
+        (c, &self.row_keys[at..at + arity])
+    }
+
+    /// `capacity[carpentry]`, `budget`.
+    pub fn row_name(&self, model: &Model, row: usize) -> String {
+        let (c, keys) = self.row_origin(model, row);
+        let name = &model.constraints[c].name;
+        if keys.is_empty() {
+            name.clone()
+        } else {
+            format!("{name}[{}]", model.names.show_tuple(keys))
+        }
+    }
+}
+
+/// Number of index atoms that name one row of a constraint: the slots its `forall` binds.
+fn key_arity(c: &crate::model::Constraint) -> usize {
+    c.forall.as_ref().map_or(0, |f| f.ir.bindings.iter().map(|b| b.arity).sum())
+}
+
+/// Where an instantiation error was found.
+pub(crate) fn eval_diag(e: EvalError, path: &str, src: &str) -> Diagnostic {
+    Diagnostic::error(e.code, path, e.message).at(src, e.span).help_opt(e.help)
+}
+
+/// Compiles a checked model. Errors (missing data, indices outside their sets, non-convex
+/// objective) come back as diagnostics; warnings ride along with a successful result.
+pub fn compile(model: &Model) -> (Option<Compiled>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let sums_hit: Vec<Cell<bool>> = (0..model.num_sums).map(|_| Cell::new(false)).collect();
+    let mut out = Compiled { sense: Some(model.objective.sense), ..Default::default() };
+    out.row_start.push(0);
+    columns(model, &sums_hit, &mut out, &mut diags);
+    objective(model, &sums_hit, &mut out, &mut diags);
+    let mut em = Emitter::new(model.num_cols);
+    for con in &model.constraints {
+        constraint(model, con, &sums_hit, &mut em, &mut out, &mut diags);
+    }
+    empty_sums(model, &sums_hit, &mut diags);
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    if let Some(h) = &out.hessian {
+        if let Err(d) = convex::check(model, h, model.objective.sense) {
+            diags.push(d);
+            return (None, diags);
+        }
+    }
+    (Some(out), diags)
+}
+
+fn evaluator<'m>(model: &'m Model, slots: &'m [SlotInfo], hits: &'m [Cell<bool>]) -> Eval<'m> {
+    Eval { names: &model.names, sets: &model.sets, params: &model.params, vars: &model.vars, slots, sums_hit: hits }
+}
+
+fn columns(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut Diagnostics) {
+    let n = model.num_cols;
+    out.col_cost = vec![0.0; n];
+    out.col_lower = vec![0.0; n];
+    out.col_upper = vec![f64::INFINITY; n];
+    out.integrality = vec![CONTINUOUS; n];
+    for var in &model.vars {
+        let range = var.offset..var.offset + var.len;
+        let kind = match var.kind {
+            VarType::Continuous => CONTINUOUS,
+            VarType::Integer | VarType::Binary => INTEGER,
+            VarType::Semicontinuous => SEMI_CONTINUOUS,
+        };
+        out.integrality[range.clone()].fill(kind);
+        if var.kind == VarType::Binary {
+            out.col_upper[range.clone()].fill(1.0);
+        }
+        for (bound, lower) in [(&var.lower, true), (&var.upper, false)] {
+            let Some(b) = bound else { continue };
+            let ev = evaluator(model, &var.slots, hits);
+            let mut env = Env::new(var.slots.len());
+            let mut col = var.offset;
+            let target = if lower { &mut out.col_lower } else { &mut out.col_upper };
+            let res = ev.for_each(&var.over, &mut env, &mut |env| {
+                let v = ev.num(&b.ir, env, None)?;
+                // A binary's [0,1] can only be narrowed by explicit bounds.
+                target[col] = match (var.kind, lower) {
+                    (VarType::Binary, true) => v.max(0.0),
+                    (VarType::Binary, false) => v.min(1.0),
+                    _ => v,
+                };
+                col += 1;
+                Ok(())
+            });
+            if let Err(e) = res {
+                diags.push(eval_diag(e, &b.path, &b.src));
+            }
+        }
+    }
+}
+
+fn objective(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut Diagnostics) {
+    let obj = &model.objective;
+    let ev = evaluator(model, &obj.slots, hits);
+    let mut sink = Sink::default();
+    let mut env = Env::new(obj.slots.len());
+    if let Err(e) = Emitter::emit(&ev, &obj.expr.ir, 1.0, &mut env, &mut sink) {
+        diags.push(eval_diag(e, &obj.expr.path, &obj.expr.src));
+        return;
+    }
+    for &(col, coef) in &sink.terms {
+        out.col_cost[col as usize] += coef;
+    }
+    out.offset = sink.constant;
+    if !sink.quad.is_empty() {
+        out.hessian = Some(emit::hessian(model.num_cols, sink.quad));
+    }
+}
+
+fn constraint(
+    model: &Model,
+    con: &crate::model::Constraint,
+    hits: &[Cell<bool>],
+    em: &mut Emitter,
+    out: &mut Compiled,
+    diags: &mut Diagnostics,
+) {
+    out.constraint_rows.push((out.num_rows(), out.row_keys.len()));
+    let ev = evaluator(model, &con.slots, hits);
+    let mut env = Env::new(con.slots.len());
+    let arity = key_arity(con);
+    let mut body_error: Option<EvalError> = None;
+    let mut empty_rows = 0usize;
+    let mut first_empty: Option<String> = None;
+    let mut instance = |env: &mut Env| -> Result<(), EvalError> {
+        let row = emit_row(&ev, con, env, em, out);
+        match row {
+            Ok(has_terms) => {
+                out.row_keys.extend_from_slice(&env.atoms[..arity]);
+                if !has_terms {
+                    empty_rows += 1;
+                    if first_empty.is_none() {
+                        first_empty = Some(model.names.show_tuple(&env.atoms[..arity]));
+                    }
+                }
+                Ok(())
+            }
+            Err(e) => {
+                body_error = Some(e);
+                Err(EvalError {
+                    code: Code::Arithmetic,
+                    message: String::new(),
+                    span: Default::default(),
+                    help: None,
+                    in_forall: false,
+                })
+            }
+        }
+    };
+    let res = match &con.forall {
+        Some(fa) => ev.for_each(&fa.ir, &mut env, &mut instance),
+        None => instance(&mut env),
+    };
+    if let Err(e) = res {
+        match (body_error, &con.forall) {
+            (Some(b), _) => diags.push(eval_diag(b, &con.expr_path, &con.expr_src)),
+            (None, Some(fa)) => diags.push(eval_diag(e, &fa.path, &fa.src)),
+            (None, None) => diags.push(eval_diag(e, &con.expr_path, &con.expr_src)),
+        }
+        return;
+    }
+    if empty_rows > 0 {
+        let which = match first_empty {
+            Some(k) if !k.is_empty() => format!(" (first: {}[{k}])", con.name),
+            _ => String::new(),
+        };
+        diags.push(
+            Diagnostic::warning(
+                Code::EmptyConstraint,
+                &con.path,
+                format!("{empty_rows} instance(s) of `{}` contain no variables{which}", con.name),
+            )
+            .help("a constraint without variables is only a test of the data; check its sums and filters"),
+        );
+    }
+}
+
+/// Emits one row; returns whether it has any variable.
+fn emit_row(
+    ev: &Eval,
+    con: &crate::model::Constraint,
+    env: &mut Env,
+    em: &mut Emitter,
+    out: &mut Compiled,
+) -> Result<bool, EvalError> {
+    let sink = &mut em.sink;
+    sink.clear();
+    let (lo, hi) = if con.parts.len() == 3 {
+        let lo = ev.num(&con.parts[0], env, None)?;
+        let hi = ev.num(&con.parts[2], env, None)?;
+        Emitter::emit(ev, &con.parts[1], 1.0, env, sink)?;
+        (lo - sink.constant, hi - sink.constant)
+    } else {
+        Emitter::emit(ev, &con.parts[0], 1.0, env, sink)?;
+        Emitter::emit(ev, &con.parts[1], -1.0, env, sink)?;
+        let rhs = -sink.constant;
+        match con.ops[0] {
+            RelOp::Le | RelOp::Lt => (f64::NEG_INFINITY, rhs),
+            RelOp::Ge | RelOp::Gt => (rhs, f64::INFINITY),
+            RelOp::Eq => (rhs, rhs),
+        }
+    };
+    let (lo, hi) =
+        if con.parts.len() == 3 && matches!(con.ops[0], RelOp::Ge | RelOp::Gt) { (hi, lo) } else { (lo, hi) };
+    let nnz = em.flush_row(&mut out.row_index, &mut out.row_value);
+    out.row_start.push(out.row_index.len() as i32);
+    out.row_lower.push(lo);
+    out.row_upper.push(hi);
+    Ok(nnz > 0)
+}
+
+fn empty_sums(model: &Model, hits: &[Cell<bool>], diags: &mut Diagnostics) {
+    let mut report = |n: &Num, path: &str, src: &str| {
+        emit::each_sum(n, &mut |id, span| {
+            if !hits[id].get() {
+                diags.push(
+                    Diagnostic::warning(
+                        Code::EmptySum,
+                        path,
+                        "this sum has no terms: its index set is empty or its filter excludes everything",
+                    )
+                    .at(src, span)
+                    .help("check the set's elements and the filter"),
+                );
+            }
+        });
+    };
+    report(&model.objective.expr.ir, &model.objective.expr.path, &model.objective.expr.src);
+    for con in &model.constraints {
+        for p in &con.parts {
+            report(p, &con.expr_path, &con.expr_src);
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! Recursive-descent parser. Precedence, loosest first: `if`, `or`, `and`, `not`,
+//! comparisons and `in`, `+ -`, `* /`, unary `-` and `sum`, `^`, primaries.
+
+use super::ast::*;
+use super::lexer::{tokenize, Tok, Token};
+use super::ParseError;
+
+pub struct Parser {
+    toks: Vec<Token>,
+    pos: usize,
+}
+
+const KEYWORDS: &[&str] = &["sum", "in", "if", "then", "else", "and", "or", "not", "inf"];
+
+impl Parser {
+    pub fn new(src: &str) -> Result<Self, ParseError> {
+        Ok(Parser { toks: tokenize(src)?, pos: 0 })
+    }
+
+    fn peek(&self) -> &Tok {
+        &self.toks[self.pos].tok
+    }
+    fn peek_at(&self, k: usize) -> &Tok {
+        &self.toks[(self.pos + k).min(self.toks.len() - 1)].tok
+    }
+    fn span(&self) -> Span {
+        self.toks[self.pos].span
+    }
+    fn prev_span(&self) -> Span {
+        self.toks[self.pos.saturating_sub(1)].span
+    }
+    fn bump(&mut self) -> Token {
+        let t = self.toks[self.pos].clone();
+        if self.pos + 1 < self.toks.len() {
+            self.pos += 1;
+        }
+        t
+    }
+    fn is_kw(&self, kw: &str) -> bool {
+        matches!(self.peek(), Tok::Ident(s) if s == kw)
+    }
+    fn eat(&mut self, tok: &Tok) -> bool {
+        if self.peek() == tok {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+    fn eat_kw(&mut self, kw: &str) -> bool {
+        if self.is_kw(kw) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+    fn expect(&mut self, tok: Tok, context: &str) -> Result<Span, ParseError> {
+        if self.peek() == &tok {
+            Ok(self.bump().span)
+        } else {
+            Err(self.unexpected(&format!("expected {} {context}", tok.describe())))
+        }
+    }
+    fn expect_kw(&mut self, kw: &str, context: &str) -> Result<(), ParseError> {
+        if self.eat_kw(kw) {
+            Ok(())
+        } else {
+            Err(self.unexpected(&format!("expected `{kw}` {context}")))
+        }
+    }
+    fn unexpected(&self, what: &str) -> ParseError {
+        ParseError::new(format!("{what}, found {}", self.peek().describe()), self.span())
+    }
+
+    pub fn finish(&mut self) -> Result<(), ParseError> {
+        if self.peek() == &Tok::Eof {
+            Ok(())
+        } else {
+            let mut err = self.unexpected("expected the end of the expression");
+            if matches!(self.peek(), Tok::Le | Tok::Ge | Tok::EqEq | Tok::Lt | Tok::Gt) {
+                err = err.help("a relation has at most two comparisons: `lo <= expr <= hi`");
+            } else if matches!(self.peek(), Tok::Ident(_) | Tok::Num(_) | Tok::LParen) {
+                err = err.help("is an operator such as `*` or `+` missing before it?");
+            }
+            Err(err)
+        }
+    }
+
+    /// A constraint: `expr op expr` or `expr op expr op expr`.
+    pub fn relation(&mut self) -> Result<Relation, ParseError> {
+        let mut parts = vec![self.additive()?];
+        let mut ops = Vec::new();
+        while let Some(op) = self.rel_op() {
+            let span = self.bump().span;
+            ops.push((op, span));
+            parts.push(self.additive()?);
+        }
+        if ops.is_empty() {
+            return Err(self
+                .unexpected("expected a comparison `<=`, `>=` or `==`")
+                .help("a constraint relates two sides, e.g. `2*x + y <= 10`"));
+        }
+        Ok(Relation { parts, ops })
+    }
+
+    fn rel_op(&self) -> Option<RelOp> {
+        Some(match self.peek() {
+            Tok::Le => RelOp::Le,
+            Tok::Ge => RelOp::Ge,
+            Tok::EqEq => RelOp::Eq,
+            Tok::Lt => RelOp::Lt,
+            Tok::Gt => RelOp::Gt,
+            _ => return None,
+        })
+    }
+
+    /// Full expression, including `if … then … else …`.
+    pub fn expr(&mut self) -> Result<Expr, ParseError> {
+        if self.is_kw("if") {
+            let start = self.bump().span;
+            let cond = self.expr()?;
+            self.expect_kw("then", "after the condition of `if`")?;
+            let then = self.expr()?;
+            self.expect_kw("else", "in `if … then … else …` (the else branch is required)")?;
+            let otherwise = self.expr()?;
+            let span = start.to(otherwise.span);
+            return Ok(Expr {
+                kind: ExprKind::If { cond: Box::new(cond), then: Box::new(then), otherwise: Box::new(otherwise) },
+                span,
+            });
+        }
+        self.or()
+    }
+
+    fn binary(lhs: Expr, op: BinOp, rhs: Expr) -> Expr {
+        let span = lhs.span.to(rhs.span);
+        Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
+    }
+
+    fn or(&mut self) -> Result<Expr, ParseError> {
+        let mut lhs = self.and()?;
+        while self.eat_kw("or") {
+            let rhs = self.and()?;
+            lhs = Self::binary(lhs, BinOp::Or, rhs);
+        }
+        Ok(lhs)
+    }
+
+    fn and(&mut self) -> Result<Expr, ParseError> {
+        let mut lhs = self.not()?;
+        while self.eat_kw("and") {
+            let rhs = self.not()?;
+            lhs = Self::binary(lhs, BinOp::And, rhs);
+        }
+        Ok(lhs)
+    }
+
+    fn not(&mut self) -> Result<Expr, ParseError> {
+        if self.is_kw("not") {
+            let start = self.bump().span;
+            let arg = self.not()?;
+            let span = start.to(arg.span);
+            return Ok(Expr { kind: ExprKind::Not(Box::new(arg)), span });
+        }
+        self.comparison()
+    }
+
+    fn comparison(&mut self) -> Result<Expr, ParseError> {
+        let lhs = self.additive()?;
+        let op = match self.peek() {
+            Tok::EqEq => BinOp::Eq,
+            Tok::Ne => BinOp::Ne,
+            Tok::Lt => BinOp::Lt,
+            Tok::Le => BinOp::Le,
+            Tok::Gt => BinOp::Gt,
+            Tok::Ge => BinOp::Ge,
+            Tok::Ident(s) if s == "in" => {
+                self.bump();
+                let set = self.set_expr()?;
+                let span = lhs.span.to(set.span);
+                let items = match lhs.kind {
+                    ExprKind::Call { ref func, ref args } if func.is_empty() => args.clone(),
+                    _ => vec![lhs],
+                };
+                return Ok(Expr { kind: ExprKind::In { items, set }, span });
+            }
+            _ => return Ok(lhs),
+        };
+        self.bump();
+        let rhs = self.additive()?;
+        Ok(Self::binary(lhs, op, rhs))
+    }
+
+    fn additive(&mut self) -> Result<Expr, ParseError> {
+        let mut lhs = self.term()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Plus => BinOp::Add,
+                Tok::Minus => BinOp::Sub,
+                _ => return Ok(lhs),
+            };
+            self.bump();
+            let rhs = self.term()?;
+            lhs = Self::binary(lhs, op, rhs);
+        }
+    }
+
+    fn term(&mut self) -> Result<Expr, ParseError> {
+        let mut lhs = self.unary()?;
+        loop {
+            let op = match self.peek() {
+                Tok::Star => BinOp::Mul,
+                Tok::Slash => BinOp::Div,
+                _ => return Ok(lhs),
+            };
+            self.bump();
+            let rhs = self.unary()?;
+            lhs = Self::binary(lhs, op, rhs);
+        }
+    }
+
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        match self.peek() {
+            Tok::Minus => {
+                let start = self.bump().span;
+                let arg = self.unary()?;
+                let span = start.to(arg.span);
+                Ok(Expr { kind: ExprKind::Neg(Box::new(arg)), span })
+            }
+            Tok::Plus => {
+                self.bump();
+                self.unary()
+            }
+            Tok::Ident(s) if s == "sum" && self.peek_at(1) == &Tok::LBrace => {
+                let start = self.bump().span;
+                self.bump();
+                let over = self.indexing(&Tok::RBrace)?;
+                self.expect(Tok::RBrace, "to close the index of `sum`")?;
+                let body = self.term()?;
+                let span = start.to(body.span);
+                Ok(Expr { kind: ExprKind::Sum { over, body: Box::new(body) }, span })
+            }
+            _ => self.power(),
+        }
+    }
+
+    fn power(&mut self) -> Result<Expr, ParseError> {
+        let base = self.primary()?;
+        if self.eat(&Tok::Caret) {
+            // Right-associative, and `2^-1` is allowed.
+            let exp = self.unary()?;
+            return Ok(Self::binary(base, BinOp::Pow, exp));
+        }
+        Ok(base)
+    }
+
+    fn primary(&mut self) -> Result<Expr, ParseError> {
+        let Token { tok, span } = self.toks[self.pos].clone();
+        match tok {
+            Tok::Num(n) => {
+                self.bump();
+                Ok(Expr { kind: ExprKind::Num(n), span })
+            }
+            Tok::Str(s) => {
+                self.bump();
+                Ok(Expr { kind: ExprKind::Str(s), span })
+            }
+            Tok::LParen => {
+                self.bump();
+                let first = self.expr()?;
+                if self.peek() == &Tok::Comma {
+                    // A tuple, only meaningful before `in`: kept as an anonymous call.
+                    let mut args = vec![first];
+                    while self.eat(&Tok::Comma) {
+                        args.push(self.expr()?);
+                    }
+                    let end = self.expect(Tok::RParen, "to close the tuple")?;
+                    return Ok(Expr { kind: ExprKind::Call { func: String::new(), args }, span: span.to(end) });
+                }
+                let end = self.expect(Tok::RParen, "to close `(`")?;
+                Ok(Expr { span: span.to(end), ..first })
+            }
+            Tok::Ident(name) => {
+                if name == "inf" {
+                    self.bump();
+                    return Ok(Expr { kind: ExprKind::Inf, span });
+                }
+                if KEYWORDS.contains(&name.as_str()) {
+                    let mut err = self.unexpected("expected a value");
+                    if name == "sum" {
+                        err = err.help("write a sum as `sum{i in I} expr`");
+                    }
+                    return Err(err);
+                }
+                self.bump();
+                match self.peek() {
+                    Tok::LBracket => {
+                        self.bump();
+                        let args = self.list(&Tok::RBracket)?;
+                        let end = self.expect(Tok::RBracket, "to close the index list")?;
+                        Ok(Expr { kind: ExprKind::Index { name, name_span: span, args }, span: span.to(end) })
+                    }
+                    Tok::LParen => {
+                        self.bump();
+                        let args = self.list(&Tok::RParen)?;
+                        let end = self.expect(Tok::RParen, "to close the argument list")?;
+                        Ok(Expr { kind: ExprKind::Call { func: name, args }, span: span.to(end) })
+                    }
+                    _ => Ok(Expr { kind: ExprKind::Name(name), span }),
+                }
+            }
+            _ => Err(self.unexpected("expected a value")),
+        }
+    }
+
+    fn list(&mut self, close: &Tok) -> Result<Vec<Expr>, ParseError> {
+        let mut args = Vec::new();
+        if self.peek() == close {
+            return Ok(args);
+        }
+        loop {
+            args.push(self.expr()?);
+            if !self.eat(&Tok::Comma) {
+                return Ok(args);
+            }
+        }
+    }
+
+    /// `binding, binding: filter` up to (not including) `close`.
+    pub fn indexing(&mut self, close: &Tok) -> Result<Indexing, ParseError> {
+        let start = self.span();
+        let mut bindings = vec![self.binding()?];
+        while self.eat(&Tok::Comma) {
+            bindings.push(self.binding()?);
+        }
+        let filter = if self.eat(&Tok::Colon) { Some(Box::new(self.expr()?)) } else { None };
+        if self.peek() != close && self.peek() != &Tok::Eof {
+            return Err(self.unexpected("expected `,`, `:` or the end of the index"));
+        }
+        Ok(Indexing { bindings, filter, span: start.to(self.prev_span()) })
+    }
+
+    /// `i in I`, `(i,j) in Arcs`, `t in 1..T`, or an anonymous `I`.
+    pub fn binding(&mut self) -> Result<Binding, ParseError> {
+        let mut names = Vec::new();
+        if self.peek() == &Tok::LParen {
+            self.bump();
+            loop {
+                names.push(self.name("an index name in the tuple")?);
+                if !self.eat(&Tok::Comma) {
+                    break;
+                }
+            }
+            self.expect(Tok::RParen, "to close the tuple of index names")?;
+            self.expect_kw("in", "after the tuple of index names")?;
+        } else if matches!(self.peek(), Tok::Ident(_)) && matches!(self.peek_at(1), Tok::Ident(s) if s == "in") {
+            names.push(self.name("an index name")?);
+            self.bump();
+        }
+        let set = self.set_expr()?;
+        Ok(Binding { names, set })
+    }
+
+    fn name(&mut self, what: &str) -> Result<(String, Span), ParseError> {
+        match self.peek().clone() {
+            Tok::Ident(s) if !KEYWORDS.contains(&s.as_str()) => Ok((s, self.bump().span)),
+            _ => Err(self.unexpected(&format!("expected {what}"))),
+        }
+    }
+
+    /// A set name or a range `a..b` of integers.
+    fn set_expr(&mut self) -> Result<SetExpr, ParseError> {
+        if let (Tok::Ident(name), false) = (self.peek().clone(), self.peek_at(1) == &Tok::DotDot) {
+            if !KEYWORDS.contains(&name.as_str()) && !matches!(self.peek_at(1), Tok::LParen) {
+                let span = self.bump().span;
+                return Ok(SetExpr { kind: SetKind::Named(name), span });
+            }
+        }
+        let lo = self.additive()?;
+        if !self.eat(&Tok::DotDot) {
+            return Err(ParseError::new("expected a set name or a range `a..b`", lo.span)
+                .help("index over a set (`i in I`) or an integer range (`t in 1..12`)"));
+        }
+        let hi = self.additive()?;
+        let span = lo.span.to(hi.span);
+        Ok(SetExpr { kind: SetKind::Range(Box::new(lo), Box::new(hi)), span })
+    }
+}

@@ -1,0 +1,786 @@
+//! Formulation → checked [`Model`]: sets, parameter data, variables, objective, constraints,
+//! in that order, collecting every diagnostic instead of stopping at the first.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::data::{atom_of_json, atom_of_text, read_csv, Filler};
+use super::diag::{Code, Diagnostic, Diagnostics};
+use super::eval::{Env, Eval};
+use super::ir::*;
+use super::load::{ParamSource, SetSource, Text};
+use super::resolve::{Resolver, Rules, Symbol, World};
+use super::sets::{Atom, Interner, SetData};
+use super::*;
+use crate::expr::{Binding, Expr, ExprKind, RelOp, SetKind};
+
+const DATA: Rules = Rules { max_degree: 0, allow_inf: false, context: "parameter data" };
+const BOUND: Rules = Rules { max_degree: 0, allow_inf: true, context: "a bound" };
+const OBJECTIVE: Rules = Rules { max_degree: 2, allow_inf: false, context: "the objective" };
+const CONSTRAINT: Rules = Rules { max_degree: 1, allow_inf: true, context: "a constraint" };
+
+/// Largest dense parameter or variable block; beyond it a tuple set is the right tool.
+const MAX_DENSE: usize = 200_000_000;
+
+struct Builder<'f> {
+    f: &'f Formulation,
+    diags: Diagnostics,
+    names: Interner,
+    sets: Vec<SetData>,
+    symbols: HashMap<String, Symbol>,
+    params: Vec<Param>,
+    param_defs: Vec<&'f super::load::ParamDef>,
+    vars: Vec<Var>,
+    num_sums: usize,
+    /// Variables referenced by the objective and constraints.
+    used_vars: Vec<VarId>,
+}
+
+pub fn build(f: &Formulation) -> (Option<Model>, Diagnostics) {
+    let mut b = Builder {
+        f,
+        diags: Diagnostics::default(),
+        names: Interner::default(),
+        sets: Vec::new(),
+        symbols: HashMap::new(),
+        params: Vec::new(),
+        param_defs: Vec::new(),
+        vars: Vec::new(),
+        num_sums: 0,
+        used_vars: Vec::new(),
+    };
+    b.sets();
+    b.params();
+    b.vars();
+    let objective = b.objective();
+    let constraints = b.constraints();
+    b.unused_vars();
+    let model = match objective {
+        Some(objective) if !b.diags.has_errors() => Some(Model {
+            name: f.name.clone(),
+            description: f.description.clone(),
+            names: b.names,
+            num_cols: b.vars.iter().map(|v| v.len).sum(),
+            sets: b.sets,
+            params: b.params,
+            vars: b.vars,
+            objective,
+            constraints,
+            num_sums: b.num_sums,
+        }),
+        _ => None,
+    };
+    (model, b.diags)
+}
+
+impl<'f> Builder<'f> {
+    fn declare(&mut self, name: &str, path: &str, sym: Symbol) -> bool {
+        if let Some(old) = self.symbols.get(name) {
+            let what = match old {
+                Symbol::Set(_) => "a set",
+                Symbol::Param(_) => "a parameter",
+                Symbol::Var(_) => "a variable",
+                Symbol::Broken => "another element",
+            };
+            self.diags.push(
+                Diagnostic::error(Code::DuplicateName, path, format!("`{name}` is already declared as {what}"))
+                    .help("sets, parameters and variables share one namespace; rename one of them"),
+            );
+            return false;
+        }
+        self.symbols.insert(name.to_string(), sym);
+        true
+    }
+
+    fn world(&self) -> (Vec<Vec<SetId>>, Vec<Vec<SetId>>) {
+        (self.params.iter().map(|p| p.dims.clone()).collect(), self.vars.iter().map(|v| v.dims.clone()).collect())
+    }
+
+    // ---------- sets ----------
+
+    fn sets(&mut self) {
+        for def in &self.f.sets {
+            let built = match &def.source {
+                SetSource::List(items) => self.list_set(&def.name, &def.path, items),
+                SetSource::Range(lo, hi) => self.range_set(&def.name, lo, hi),
+                SetSource::File { file, columns } => self.file_set(&def.name, &def.path, file, columns),
+            };
+            let sym = match built {
+                Some(s) => {
+                    self.sets.push(s);
+                    Symbol::Set(self.sets.len() - 1)
+                }
+                None => Symbol::Broken,
+            };
+            self.declare(&def.name, &def.path, sym);
+        }
+    }
+
+    fn finish_set(&mut self, name: &str, path: &str, arity: usize, elems: Vec<Atom>) -> Option<SetData> {
+        match SetData::new(name, arity, elems) {
+            Ok(s) => Some(s),
+            Err(dup) => {
+                let shown = self.names.show_tuple(&dup);
+                self.diags.push(
+                    Diagnostic::error(Code::InvalidValue, path, format!("set `{name}` lists `{shown}` twice"))
+                        .help("each element may appear once"),
+                );
+                None
+            }
+        }
+    }
+
+    fn list_set(&mut self, name: &str, path: &str, items: &[Value]) -> Option<SetData> {
+        let arity = match items.first() {
+            Some(Value::Array(t)) => t.len(),
+            _ => 1,
+        };
+        let mut elems = Vec::with_capacity(items.len() * arity);
+        for (k, item) in items.iter().enumerate() {
+            let parts: Vec<&Value> = match item {
+                Value::Array(t) => t.iter().collect(),
+                v => vec![v],
+            };
+            let atoms: Option<Vec<Atom>> = parts.iter().map(|v| atom_of_json(&mut self.names, v)).collect();
+            match atoms {
+                Some(a) if a.len() == arity => elems.extend(a),
+                Some(a) => {
+                    self.diags.push(Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("{path}[{k}]"),
+                        format!("tuple of {} items in a set of {arity}-tuples", a.len()),
+                    ));
+                    return None;
+                }
+                None => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            format!("{path}[{k}]"),
+                            format!("`{item}` cannot be a set element"),
+                        )
+                        .help("elements are strings, integers, or arrays of them (tuples)"),
+                    );
+                    return None;
+                }
+            }
+        }
+        self.finish_set(name, path, arity, elems)
+    }
+
+    /// Range bounds may use scalar parameters given as numbers (sets come before data).
+    fn range_set(&mut self, name: &str, lo: &Text<Expr>, hi: &Text<Expr>) -> Option<SetData> {
+        let lo_v = self.const_int(lo)?;
+        let hi_v = self.const_int(hi)?;
+        let elems = (lo_v..=hi_v).map(Atom::Int).collect();
+        self.finish_set(name, &lo.path, 1, elems)
+    }
+
+    fn const_int(&mut self, t: &Text<Expr>) -> Option<i64> {
+        let v = self.const_value(&t.ast);
+        match v {
+            Ok(v) if v.fract() == 0.0 => Some(v as i64),
+            Ok(v) => {
+                self.diags.push(
+                    Diagnostic::error(Code::InvalidValue, &t.path, format!("range bound {v} is not an integer"))
+                        .at(&t.src, t.ast.span),
+                );
+                None
+            }
+            Err(msg) => {
+                self.diags.push(
+                    Diagnostic::error(Code::InvalidValue, &t.path, msg)
+                        .at(&t.src, t.ast.span)
+                        .help("range bounds are integers or scalar parameters given as numbers"),
+                );
+                None
+            }
+        }
+    }
+
+    fn const_value(&self, e: &Expr) -> Result<f64, String> {
+        match &e.kind {
+            ExprKind::Num(n) => Ok(*n),
+            ExprKind::Neg(a) => Ok(-self.const_value(a)?),
+            ExprKind::Name(n) => self
+                .f
+                .params
+                .iter()
+                .find_map(|p| match (&p.name == n, &p.source) {
+                    (true, ParamSource::Scalar(v)) => Some(*v),
+                    _ => None,
+                })
+                .ok_or_else(|| format!("`{n}` is not a scalar parameter with a number value")),
+            ExprKind::Binary { op, lhs, rhs } => {
+                let (a, b) = (self.const_value(lhs)?, self.const_value(rhs)?);
+                match op {
+                    crate::expr::BinOp::Add => Ok(a + b),
+                    crate::expr::BinOp::Sub => Ok(a - b),
+                    crate::expr::BinOp::Mul => Ok(a * b),
+                    crate::expr::BinOp::Div => Ok(a / b),
+                    _ => Err(format!("`{}` is not allowed in a range bound", op.symbol())),
+                }
+            }
+            _ => Err("a range bound must be a number or a scalar parameter".into()),
+        }
+    }
+
+    fn file_set(&mut self, name: &str, path: &str, file: &str, columns: &[String]) -> Option<SetData> {
+        let csv = match read_csv(&self.f.base_dir, file, path) {
+            Ok(c) => c,
+            Err(d) => {
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let cols = if columns.is_empty() {
+            (0..csv.headers.len()).collect()
+        } else {
+            match csv.columns(columns, path) {
+                Ok(c) => c,
+                Err(d) => {
+                    self.diags.push(d);
+                    return None;
+                }
+            }
+        };
+        let mut elems = Vec::new();
+        for row in &csv.rows {
+            for &c in &cols {
+                elems.push(atom_of_text(&mut self.names, row.get(c).map(String::as_str).unwrap_or("")));
+            }
+        }
+        self.finish_set(name, path, cols.len(), elems)
+    }
+
+    // ---------- parameters ----------
+
+    /// Set ids of an `over` list; `None` (with diagnostics) if any item is not a named set.
+    fn over_dims(&mut self, over: &[Text<Binding>]) -> Option<Vec<SetId>> {
+        let mut dims = Vec::new();
+        let mut ok = true;
+        for item in over {
+            let SetKind::Named(name) = &item.ast.set.kind else {
+                self.diags.push(
+                    Diagnostic::error(Code::InvalidValue, &item.path, "`over` takes declared sets")
+                        .at(&item.src, item.ast.set.span)
+                        .help("declare the range as a set, e.g. \"T\": \"1..12\", and use it here"),
+                );
+                ok = false;
+                continue;
+            };
+            match self.symbols.get(name) {
+                Some(Symbol::Set(s)) => {
+                    let arity = self.sets[*s].arity;
+                    if !item.ast.names.is_empty() && item.ast.names.len() != arity {
+                        self.diags.push(
+                            Diagnostic::error(
+                                Code::IndexCount,
+                                &item.path,
+                                format!(
+                                    "`{name}` has {arity}-item elements, but {} index names are bound",
+                                    item.ast.names.len()
+                                ),
+                            )
+                            .at(&item.src, item.ast.set.span),
+                        );
+                        ok = false;
+                    }
+                    dims.push(*s);
+                }
+                Some(Symbol::Broken) => ok = false,
+                _ => {
+                    let sets: Vec<&str> = self.sets.iter().map(|s| s.name.as_str()).collect();
+                    let help = super::diag::did_you_mean(name, sets.iter().copied())
+                        .unwrap_or_else(|| format!("declared sets: {}", sets.join(", ")));
+                    self.diags.push(
+                        Diagnostic::error(Code::UnknownName, &item.path, format!("unknown set `{name}`"))
+                            .at(&item.src, item.ast.set.span)
+                            .help(help),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(dims)
+    }
+
+    fn layout(&mut self, dims: &[SetId], path: &str) -> Option<(Vec<usize>, usize)> {
+        let mut strides = vec![1; dims.len()];
+        let mut len: usize = 1;
+        for k in (0..dims.len()).rev() {
+            strides[k] = len;
+            len = len.saturating_mul(self.sets[dims[k]].len());
+        }
+        if len > MAX_DENSE {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::Unsupported,
+                    path,
+                    format!("{len} entries is more than optform stores densely ({MAX_DENSE})"),
+                )
+                .help("index over a tuple set of the pairs that exist instead of the full product"),
+            );
+            return None;
+        }
+        Some((strides, len))
+    }
+
+    fn params(&mut self) {
+        // Declare all first, so computed parameters may refer to ones declared later.
+        for def in &self.f.params {
+            let Some(dims) = self.over_dims(&def.over) else {
+                self.declare(&def.name, &def.path, Symbol::Broken);
+                continue;
+            };
+            let Some((strides, len)) = self.layout(&dims, &def.path) else {
+                self.declare(&def.name, &def.path, Symbol::Broken);
+                continue;
+            };
+            let fill = def.default.unwrap_or(f64::NAN);
+            self.params.push(Param {
+                name: def.name.clone(),
+                path: def.path.clone(),
+                dims,
+                strides,
+                values: vec![fill; len],
+            });
+            self.param_defs.push(def);
+            let id = self.params.len() - 1;
+            if !self.declare(&def.name, &def.path, Symbol::Param(id)) {
+                continue;
+            }
+        }
+        let mut computed = Vec::new();
+        for id in 0..self.params.len() {
+            let def = self.param_defs[id];
+            match &def.source {
+                ParamSource::Expression(t) => computed.push((id, t)),
+                source => self.fill(id, source),
+            }
+        }
+        self.computed_params(computed);
+    }
+
+    fn fill(&mut self, id: ParamId, source: &ParamSource) {
+        let def = self.param_defs[id];
+        let mut values = std::mem::take(&mut self.params[id].values);
+        let mut filler = Filler {
+            names: &self.names,
+            sets: &self.sets,
+            dims: &self.params[id].dims,
+            strides: &self.params[id].strides,
+            values: &mut values,
+            path: &def.path,
+            errors: Vec::new(),
+        };
+        match source {
+            ParamSource::Scalar(v) if filler.dims.is_empty() => filler.values[0] = *v,
+            ParamSource::Scalar(_) => filler.errors.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    &def.path,
+                    "an indexed parameter needs \"values\", \"rows\" or a file",
+                )
+                .help("a plain number declares a scalar parameter"),
+            ),
+            ParamSource::Values(v) => {
+                let where_ = ".values";
+                match (filler.dims.is_empty(), v.as_f64()) {
+                    (true, Some(x)) => filler.values[0] = x,
+                    (true, None) => filler.errors.push(Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("{}{where_}", def.path),
+                        "a scalar parameter's value must be a number",
+                    )),
+                    (false, _) => {
+                        let mut sub = Filler {
+                            path: &format!("{}{where_}", def.path),
+                            errors: Vec::new(),
+                            values: filler.values,
+                            ..filler
+                        };
+                        sub.nested(v);
+                        let errs = sub.errors;
+                        self.diags.0.extend(errs);
+                        self.params[id].values = values;
+                        return;
+                    }
+                }
+            }
+            ParamSource::Rows(rows) => filler.rows(rows),
+            ParamSource::Csv { file, keys, column } => match read_csv(&self.f.base_dir, file, &def.path) {
+                Ok(csv) => filler.csv(&csv, keys.as_deref(), column.as_deref(), &def.name),
+                Err(d) => filler.errors.push(d),
+            },
+            ParamSource::Json { file } => {
+                let full = self.f.base_dir.join(file);
+                let parsed = std::fs::read_to_string(&full)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string()));
+                match parsed {
+                    Ok(Value::Array(rows)) if rows.first().is_some_and(Value::is_array) && filler.dims.len() > 1 => {
+                        filler.rows(&rows)
+                    }
+                    Ok(v) if filler.dims.is_empty() => match v.as_f64() {
+                        Some(x) => filler.values[0] = x,
+                        None => filler.errors.push(Diagnostic::error(
+                            Code::DataFile,
+                            &def.path,
+                            format!("{file}: expected a number"),
+                        )),
+                    },
+                    Ok(v) => filler.nested(&v),
+                    Err(e) => filler.errors.push(
+                        Diagnostic::error(Code::DataFile, &def.path, format!("cannot read data file `{file}`: {e}"))
+                            .help(format!("the path is relative to the model file's folder ({})", full.display())),
+                    ),
+                }
+            }
+            ParamSource::DefaultOnly | ParamSource::Expression(_) => {}
+        }
+        let errs = filler.errors;
+        self.diags.0.extend(errs);
+        self.params[id].values = values;
+    }
+
+    fn computed_params(&mut self, computed: Vec<(ParamId, &'f Text<Expr>)>) {
+        let (param_dims, var_dims) = self.world();
+        let world = World {
+            symbols: &self.symbols,
+            sets: &self.sets,
+            param_dims: &param_dims,
+            var_dims: &var_dims,
+            names: &self.names,
+        };
+        // Resolve each expression, then evaluate in dependency order.
+        let mut pending = Vec::new();
+        for (id, t) in computed {
+            let def = self.param_defs[id];
+            if let Some(item) = def.over.iter().find(|i| i.ast.names.is_empty()) {
+                let set = item.ast.set.to_string();
+                let letter = set.chars().next().unwrap_or('i').to_lowercase();
+                self.diags.push(
+                    Diagnostic::error(Code::InvalidValue, &item.path, "a computed parameter must name its indices")
+                        .at(&item.src, item.ast.set.span)
+                        .help(format!("write \"{letter} in {set}\" so the expression can use `{letter}`")),
+                );
+                continue;
+            }
+            let mut r = Resolver::new(&world, &t.src, &t.path, &mut self.diags, DATA, self.num_sums);
+            let mut lp = Loop { bindings: Vec::new(), filter: None };
+            let mut ok = true;
+            for item in &def.over {
+                let mut rr = r.with_source(&item.src, &item.path);
+                match rr.binding(&item.ast, false) {
+                    Some(b) => lp.bindings.push(b),
+                    None => ok = false,
+                }
+                r = rr.with_source(&t.src, &t.path);
+            }
+            let ir = r.data(&t.ast);
+            self.num_sums = r.next_sum_id;
+            let deps = std::mem::take(&mut r.params_used);
+            let slots = std::mem::take(&mut r.slots);
+            if let (true, Some(ir)) = (ok, ir) {
+                pending.push((id, t, lp, ir, deps, slots));
+            }
+        }
+        let mut done: Vec<bool> =
+            (0..self.params.len()).map(|p| !matches!(self.param_defs[p].source, ParamSource::Expression(_))).collect();
+        while !pending.is_empty() {
+            let ready = pending.iter().position(|(id, _, _, _, deps, _)| deps.iter().all(|d| done[*d] || d == id));
+            let Some(k) = ready else {
+                for (_, t, ..) in &pending {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            &t.path,
+                            "computed parameters depend on each other in a cycle",
+                        )
+                        .at(&t.src, t.ast.span),
+                    );
+                }
+                return;
+            };
+            let (id, t, lp, ir, deps, slots) = pending.remove(k);
+            if deps.contains(&id) {
+                self.diags.push(
+                    Diagnostic::error(Code::InvalidValue, &t.path, "a parameter cannot be computed from itself")
+                        .at(&t.src, t.ast.span),
+                );
+                continue;
+            }
+            let hits = vec![Cell::new(false); self.num_sums];
+            let mut values = Vec::with_capacity(self.params[id].values.len());
+            let result = {
+                let ev = Eval {
+                    names: &self.names,
+                    sets: &self.sets,
+                    params: &self.params,
+                    vars: &[],
+                    slots: &slots,
+                    sums_hit: &hits,
+                };
+                let mut env = Env::new(slots.len());
+                ev.for_each(&lp, &mut env, &mut |env| {
+                    values.push(ev.num(&ir, env, None)?);
+                    Ok(())
+                })
+            };
+            match result {
+                Ok(()) => self.params[id].values = values,
+                Err(e) => {
+                    self.diags.push(Diagnostic::error(e.code, &t.path, e.message).at(&t.src, e.span).help_opt(e.help))
+                }
+            }
+            done[id] = true;
+        }
+    }
+}
+
+/// Resolved `over` bindings of a variable: the loop over its entries and its slots.
+struct OverScope {
+    lp: Loop,
+    slots: Vec<SlotInfo>,
+}
+
+impl<'f> Builder<'f> {
+    // ---------- variables ----------
+
+    fn vars(&mut self) {
+        let mut offset = 0;
+        for def in &self.f.vars {
+            let Some(dims) = self.over_dims(&def.over) else {
+                self.declare(&def.name, &def.path, Symbol::Broken);
+                continue;
+            };
+            let Some((strides, len)) = self.layout(&dims, &def.path) else {
+                self.declare(&def.name, &def.path, Symbol::Broken);
+                continue;
+            };
+            self.vars.push(Var {
+                name: def.name.clone(),
+                dims,
+                strides,
+                offset,
+                len,
+                kind: def.kind,
+                over: Loop { bindings: Vec::new(), filter: None },
+                slots: Vec::new(),
+                lower: None,
+                upper: None,
+                description: def.description.clone(),
+            });
+            offset += len;
+            let id = self.vars.len() - 1;
+            self.declare(&def.name, &def.path, Symbol::Var(id));
+        }
+        // Bounds are resolved once every variable is declared (they may not use variables,
+        // but the error for trying should say so rather than "unknown name").
+        let (param_dims, var_dims) = self.world();
+        let world = World {
+            symbols: &self.symbols,
+            sets: &self.sets,
+            param_dims: &param_dims,
+            var_dims: &var_dims,
+            names: &self.names,
+        };
+        let defs: HashMap<&str, &super::load::VarDef> = self.f.vars.iter().map(|d| (d.name.as_str(), d)).collect();
+        for var in &mut self.vars {
+            let def = defs[var.name.as_str()];
+            let mut over = None;
+            let mut bound =
+                |t: &Option<Text<Expr>>, diags: &mut Diagnostics, sums: &mut usize| -> Option<Located<Num>> {
+                    let t = t.as_ref()?;
+                    let mut r = Resolver::new(&world, &t.src, &t.path, diags, BOUND, *sums);
+                    let mut lp = Loop { bindings: Vec::new(), filter: None };
+                    for item in &def.over {
+                        let mut rr = r.with_source(&item.src, &item.path);
+                        lp.bindings.push(rr.binding(&item.ast, false)?);
+                        r = rr.with_source(&t.src, &t.path);
+                    }
+                    let ir = r.data(&t.ast);
+                    *sums = r.next_sum_id;
+                    over = Some(OverScope { lp, slots: std::mem::take(&mut r.slots) });
+                    Some(Located { ir: ir?, src: t.src.clone(), path: t.path.clone() })
+                };
+            var.lower = bound(&def.lower, &mut self.diags, &mut self.num_sums);
+            var.upper = bound(&def.upper, &mut self.diags, &mut self.num_sums);
+            if let Some(o) = over {
+                var.over = o.lp;
+                var.slots = o.slots;
+            } else {
+                // No bound expressions: still iterate the entries for names and defaults.
+                var.over = Loop {
+                    bindings: var
+                        .dims
+                        .iter()
+                        .scan(0, |slot, &d| {
+                            let b = LoopBinding { first_slot: *slot, arity: self.sets[d].arity, set: SetRef::Named(d) };
+                            *slot += self.sets[d].arity;
+                            Some(b)
+                        })
+                        .collect(),
+                    filter: None,
+                };
+            }
+            if var.kind == VarType::Semicontinuous && def.upper.is_none() {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        &def.path,
+                        format!("semi-continuous variable `{}` needs a finite upper bound", var.name),
+                    )
+                    .help("a semi-continuous variable is 0 or between its bounds; give \"upper\""),
+                );
+            }
+        }
+    }
+
+    // ---------- objective and constraints ----------
+
+    fn objective(&mut self) -> Option<Objective> {
+        let def = self.f.objective.as_ref()?;
+        let (param_dims, var_dims) = self.world();
+        let world = World {
+            symbols: &self.symbols,
+            sets: &self.sets,
+            param_dims: &param_dims,
+            var_dims: &var_dims,
+            names: &self.names,
+        };
+        let t = &def.expression;
+        let mut r = Resolver::new(&world, &t.src, &t.path, &mut self.diags, OBJECTIVE, self.num_sums);
+        let ir = r.num(&t.ast);
+        self.num_sums = r.next_sum_id;
+        let slots = std::mem::take(&mut r.slots);
+        let used = std::mem::take(&mut r.vars_used);
+        self.used_vars.extend(used);
+        let (ir, degree) = ir?;
+        if degree == 2 {
+            if let Some(v) = self.vars.iter().find(|v| v.kind != VarType::Continuous) {
+                self.diags.push(
+                    Diagnostic::error(Code::Unsupported, &t.path, format!("a quadratic objective with {} variables (`{}`) is not supported", type_word(v.kind), v.name))
+                        .at(&t.src, t.ast.span)
+                        .help("HiGHS solves continuous convex QPs only; make the variables continuous or linearize the objective"),
+                );
+                return None;
+            }
+        }
+        Some(Objective {
+            sense: def.sense,
+            expr: Located { ir, src: t.src.clone(), path: t.path.clone() },
+            slots,
+            degree,
+        })
+    }
+
+    fn constraints(&mut self) -> Vec<Constraint> {
+        let (param_dims, var_dims) = self.world();
+        let world = World {
+            symbols: &self.symbols,
+            sets: &self.sets,
+            param_dims: &param_dims,
+            var_dims: &var_dims,
+            names: &self.names,
+        };
+        let mut out = Vec::new();
+        for def in &self.f.constraints {
+            let t = &def.expression;
+            let mut r = Resolver::new(&world, &t.src, &t.path, &mut self.diags, CONSTRAINT, self.num_sums);
+            let mut forall = None;
+            let mut forall_ok = true;
+            if let Some(fa) = &def.forall {
+                let mut rf = r.with_source(&fa.src, &fa.path);
+                match rf.open(&fa.ast) {
+                    Some((lp, _mark)) => forall = Some(Located { ir: lp, src: fa.src.clone(), path: fa.path.clone() }),
+                    None => forall_ok = false,
+                }
+                r = rf.with_source(&t.src, &t.path);
+            }
+            let mut parts = Vec::new();
+            let mut ok = forall_ok;
+            let ranged = t.ast.parts.len() == 3;
+            for (k, part) in t.ast.parts.iter().enumerate() {
+                match r.num(part) {
+                    Some((n, d)) => {
+                        if ranged && k != 1 && d > 0 {
+                            let d = Diagnostic::error(Code::NonLinear, &t.path, "the outer sides of a range constraint must be constant")
+                                .at(&t.src, part.span)
+                                .help("write `lo <= expression <= hi` with lo and hi free of variables, or split it into two constraints");
+                            r.push(d);
+                            ok = false;
+                        }
+                        parts.push(n);
+                    }
+                    None => ok = false,
+                }
+            }
+            for (op, span) in &t.ast.ops {
+                if matches!(op, RelOp::Lt | RelOp::Gt) {
+                    let fixed = if *op == RelOp::Lt { "<=" } else { ">=" };
+                    let d = Diagnostic::warning(Code::StrictInequality, &t.path, format!("strict `{}` is treated as `{fixed}`", op.symbol()))
+                        .at(&t.src, *span)
+                        .help(format!("LP solvers cannot enforce strict inequalities; write `{fixed}` (subtract a small margin if strictness matters)"));
+                    r.push(d);
+                }
+            }
+            if ranged && t.ast.ops.iter().any(|(op, _)| *op == RelOp::Eq) {
+                let d = Diagnostic::error(Code::Syntax, &t.path, "a range constraint uses `<=` or `>=` on both sides")
+                    .at(&t.src, t.ast.ops[0].1);
+                r.push(d);
+                ok = false;
+            }
+            self.num_sums = r.next_sum_id;
+            let slots = std::mem::take(&mut r.slots);
+            let used = std::mem::take(&mut r.vars_used);
+            self.used_vars.extend(used);
+            if ok {
+                out.push(Constraint {
+                    name: def.name.clone(),
+                    path: def.path.clone(),
+                    forall,
+                    parts,
+                    ops: t.ast.ops.iter().map(|(op, _)| *op).collect(),
+                    expr_src: t.src.clone(),
+                    expr_path: t.path.clone(),
+                    slots,
+                    description: def.description.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    fn unused_vars(&mut self) {
+        let mut used = vec![false; self.vars.len()];
+        for &v in &self.used_vars {
+            used[v] = true;
+        }
+        for (id, var) in self.vars.iter().enumerate() {
+            if !used[id] {
+                let path = self.f.vars.iter().find(|d| d.name == var.name).map(|d| d.path.clone()).unwrap_or_default();
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::UnusedVariable,
+                        path,
+                        format!("variable `{}` appears in no constraint or objective", var.name),
+                    )
+                    .help("remove it, or use it where it was meant to appear"),
+                );
+            }
+        }
+    }
+}
+
+fn type_word(t: VarType) -> &'static str {
+    match t {
+        VarType::Continuous => "continuous",
+        VarType::Integer => "integer",
+        VarType::Binary => "binary",
+        VarType::Semicontinuous => "semi-continuous",
+    }
+}

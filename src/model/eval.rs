@@ -1,0 +1,387 @@
+//! The one interpreter of IR: iterating index bindings, evaluating data expressions, locating
+//! parameter entries and variable columns. Compilation, verification and computed parameters
+//! all go through it, so they can never disagree about what an expression means.
+
+use std::cell::Cell;
+
+use super::ir::*;
+use super::resolve::apply_func;
+use super::sets::{Atom, Interner, SetData};
+use super::{Param, Var};
+use crate::expr::Span;
+
+/// A failure while instantiating: an element outside its set, missing data, bad arithmetic.
+#[derive(Debug, Clone)]
+pub struct EvalError {
+    pub code: super::Code,
+    pub message: String,
+    pub span: Span,
+    pub help: Option<String>,
+    /// Raised by a `forall` filter or binding rather than the expression body.
+    pub in_forall: bool,
+}
+
+impl EvalError {
+    fn new(code: super::Code, message: String, span: Span) -> Self {
+        EvalError { code, message, span, help: None, in_forall: false }
+    }
+    fn help(mut self, h: impl Into<String>) -> Self {
+        self.help = Some(h.into());
+        self
+    }
+}
+
+pub type EvalResult<T> = Result<T, EvalError>;
+
+/// Values of the index slots of the expression being evaluated.
+#[derive(Debug, Clone)]
+pub struct Env {
+    pub atoms: Vec<Atom>,
+    /// Position of the slot's current element in the set it iterates (tuple position for
+    /// tuple bindings); meaningful for slots that iterate a named set.
+    pub pos: Vec<u32>,
+}
+
+impl Env {
+    pub fn new(slots: usize) -> Env {
+        Env { atoms: vec![Atom::Int(0); slots], pos: vec![0; slots] }
+    }
+}
+
+pub struct Eval<'m> {
+    pub names: &'m Interner,
+    pub sets: &'m [SetData],
+    pub params: &'m [Param],
+    pub vars: &'m [Var],
+    pub slots: &'m [SlotInfo],
+    /// Set when a `sum` iterated at least once, by sum id (for the empty-sum warning).
+    pub sums_hit: &'m [Cell<bool>],
+}
+
+impl<'m> Eval<'m> {
+    /// Calls `f` once per combination of the loop's bindings that passes its filter.
+    pub fn for_each(&self, lp: &Loop, env: &mut Env, f: &mut dyn FnMut(&mut Env) -> EvalResult<()>) -> EvalResult<()> {
+        self.bind_from(lp, 0, env, f)
+    }
+
+    fn bind_from(
+        &self,
+        lp: &Loop,
+        k: usize,
+        env: &mut Env,
+        f: &mut dyn FnMut(&mut Env) -> EvalResult<()>,
+    ) -> EvalResult<()> {
+        let Some(b) = lp.bindings.get(k) else {
+            if let Some(filter) = &lp.filter {
+                if !self.cond(filter, env)? {
+                    return Ok(());
+                }
+            }
+            return f(env);
+        };
+        let s = b.first_slot;
+        match &b.set {
+            SetRef::Named(id) => {
+                let set = &self.sets[*id];
+                let arity = set.arity;
+                for p in 0..set.len() {
+                    let elem = set.elem(p);
+                    for c in 0..arity {
+                        env.atoms[s + c] = elem[c];
+                        env.pos[s + c] = p as u32;
+                    }
+                    self.bind_from(lp, k + 1, env, f)?;
+                }
+            }
+            SetRef::Range(lo, hi, span) => {
+                let lo = self.int(lo, *span)?;
+                let hi = self.int(hi, *span)?;
+                for (p, v) in (lo..=hi).enumerate() {
+                    env.atoms[s] = Atom::Int(v);
+                    env.pos[s] = p as u32;
+                    self.bind_from(lp, k + 1, env, f)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn int(&self, n: &Num, span: Span) -> EvalResult<i64> {
+        let v = self.num(n, &mut Env::new(0), None)?;
+        if v.fract() != 0.0 {
+            return Err(EvalError::new(super::Code::Arithmetic, format!("range bound {v} is not an integer"), span));
+        }
+        Ok(v as i64)
+    }
+
+    /// Value of a data expression; with `x`, variables take their values from it.
+    pub fn num(&self, n: &Num, env: &mut Env, x: Option<&[f64]>) -> EvalResult<f64> {
+        Ok(match n {
+            Num::Const(c) => *c,
+            Num::Param { id, index } => self.param(*id, index, env)?,
+            Num::Var { id, index } => match x {
+                Some(x) => x[self.col(*id, index, env)?],
+                None => unreachable!("variables are only evaluated with a point"),
+            },
+            Num::Elem(a, span) => match self.atom(a, env)? {
+                Atom::Int(i) => i as f64,
+                Atom::Sym(s) => {
+                    let msg = format!("the element '{}' is not a number", self.names.name(s));
+                    return Err(EvalError::new(super::Code::WrongKind, msg, *span)
+                        .help("only elements of integer sets (like 1..12) can be used in arithmetic; use ord(t) for a position"));
+                }
+            },
+            Num::Neg(a) => -self.num(a, env, x)?,
+            Num::Add(a, b) => self.num(a, env, x)? + self.num(b, env, x)?,
+            Num::Sub(a, b) => self.num(a, env, x)? - self.num(b, env, x)?,
+            Num::Mul(a, b) | Num::Quad(a, b) => self.num(a, env, x)? * self.num(b, env, x)?,
+            Num::Square(a) => self.num(a, env, x)?.powi(2),
+            Num::Div(a, b, span) => {
+                let d = self.num(b, env, x)?;
+                if d == 0.0 {
+                    return Err(EvalError::new(super::Code::Arithmetic, "division by zero".into(), *span));
+                }
+                self.num(a, env, x)? / d
+            }
+            Num::Pow(a, b, _) => self.num(a, env, x)?.powf(self.num(b, env, x)?),
+            Num::Func(f, args, _) => {
+                let mut v = Vec::with_capacity(args.len());
+                for a in args {
+                    v.push(self.num(a, env, x)?);
+                }
+                apply_func(*f, &v)
+            }
+            Num::If(c, a, b) => {
+                if self.cond(c, env)? {
+                    self.num(a, env, x)?
+                } else {
+                    self.num(b, env, x)?
+                }
+            }
+            Num::Sum { id, over, body, .. } => {
+                let mut total = 0.0;
+                self.for_each(over, env, &mut |env| {
+                    self.sums_hit[*id].set(true);
+                    total += self.num(body, env, x)?;
+                    Ok(())
+                })?;
+                total
+            }
+            Num::Card(s) => match s {
+                SetRef::Named(id) => self.sets[*id].len() as f64,
+                SetRef::Range(lo, hi, span) => (self.int(hi, *span)? - self.int(lo, *span)? + 1).max(0) as f64,
+            },
+            Num::Ord { slot, .. } => (env.pos[*slot] + 1) as f64,
+        })
+    }
+
+    pub fn cond(&self, c: &Cond, env: &mut Env) -> EvalResult<bool> {
+        Ok(match c {
+            Cond::Const(b) => *b,
+            Cond::And(a, b) => self.cond(a, env)? && self.cond(b, env)?,
+            Cond::Or(a, b) => self.cond(a, env)? || self.cond(b, env)?,
+            Cond::Not(a) => !self.cond(a, env)?,
+            Cond::Cmp(op, a, b, span) => {
+                let a = self.val(a, env)?;
+                let b = self.val(b, env)?;
+                compare(*op, a, b).ok_or_else(|| {
+                    EvalError::new(
+                        super::Code::WrongKind,
+                        "cannot order an element name against a number".into(),
+                        *span,
+                    )
+                })?
+            }
+            Cond::In(items, set, _) => {
+                let mut tuple = Vec::with_capacity(items.len());
+                for i in items {
+                    match self.atom(i, env) {
+                        Ok(a) => tuple.push(a),
+                        Err(_) => return Ok(false),
+                    }
+                }
+                match set {
+                    SetRef::Named(id) => self.sets[*id].position(&tuple).is_some(),
+                    SetRef::Range(lo, hi, span) => match tuple.as_slice() {
+                        [Atom::Int(v)] => (self.int(lo, *span)?..=self.int(hi, *span)?).contains(v),
+                        _ => false,
+                    },
+                }
+            }
+        })
+    }
+
+    fn val(&self, v: &Val, env: &mut Env) -> EvalResult<Value> {
+        Ok(match v {
+            Val::Num(n) => Value::Num(self.num(n, env, None)?),
+            Val::Atom(AtomExpr::Unknown(_)) => Value::Missing,
+            Val::Atom(a) => match self.atom(a, env)? {
+                Atom::Int(i) => Value::Num(i as f64),
+                Atom::Sym(s) => Value::Sym(s),
+            },
+        })
+    }
+
+    pub fn atom(&self, a: &AtomExpr, env: &mut Env) -> EvalResult<Atom> {
+        Ok(match a {
+            AtomExpr::Dummy(s) => env.atoms[*s],
+            AtomExpr::Lit(a) => *a,
+            AtomExpr::Unknown(s) => {
+                return Err(EvalError::new(
+                    super::Code::NotInSet,
+                    format!("'{s}' is not an element of any set"),
+                    Span::default(),
+                ));
+            }
+            AtomExpr::Shift { slot, by, span } => match env.atoms[*slot] {
+                Atom::Int(i) => Atom::Int(i + by),
+                Atom::Sym(_) => {
+                    let info = &self.slots[*slot];
+                    let set = &self.sets[info.set.expect("symbolic elements come from named sets")];
+                    let p = env.pos[*slot] as i64 + by;
+                    if p < 0 || p >= set.len() as i64 {
+                        let edge = if p < 0 { "before the first" } else { "after the last" };
+                        let msg = format!("`{}` steps {edge} element of `{}`", info.name, set.name);
+                        return Err(EvalError::new(super::Code::NotInSet, msg, *span).help(format!(
+                            "guard the boundary, e.g. `forall: \"{0} in {1}: {0} != first({1})\"` or `if {0} == first({1}) then … else …`",
+                            info.name, set.name
+                        )));
+                    }
+                    set.elem(p as usize)[info.comp]
+                }
+            },
+            AtomExpr::First(id, span) | AtomExpr::Last(id, span) => {
+                let set = &self.sets[*id];
+                if set.is_empty() {
+                    return Err(EvalError::new(super::Code::NotInSet, format!("set `{}` is empty", set.name), *span));
+                }
+                let p = if matches!(a, AtomExpr::First(..)) { 0 } else { set.len() - 1 };
+                set.elem(p)[0]
+            }
+            AtomExpr::Num(n, span) => {
+                let v = self.num(n, env, None)?;
+                if v.fract() != 0.0 {
+                    return Err(EvalError::new(
+                        super::Code::NotInSet,
+                        format!("index value {v} is not an integer"),
+                        *span,
+                    ));
+                }
+                Atom::Int(v as i64)
+            }
+        })
+    }
+
+    /// Flat offset of an index into an entity over `dims` with `strides`.
+    fn offset(&self, index: &Index, dims: &[SetId], strides: &[usize], env: &mut Env, what: &str) -> EvalResult<usize> {
+        let mut off = 0;
+        for (k, d) in index.dims.iter().enumerate() {
+            let p = match d {
+                Dim::Pos(s) | Dim::PosTuple(s) => env.pos[*s] as usize,
+                Dim::Lookup(items) => {
+                    let set = &self.sets[dims[k]];
+                    let mut tuple = [Atom::Int(0); 8];
+                    let mut atoms: Vec<Atom>;
+                    let t: &[Atom] = if items.len() <= tuple.len() {
+                        for (c, i) in items.iter().enumerate() {
+                            tuple[c] = self.atom(i, env)?;
+                        }
+                        &tuple[..items.len()]
+                    } else {
+                        atoms = Vec::with_capacity(items.len());
+                        for i in items {
+                            atoms.push(self.atom(i, env)?);
+                        }
+                        &atoms
+                    };
+                    match set.position(t) {
+                        Some(p) => p as usize,
+                        None => {
+                            let msg = format!(
+                                "{what}[{}]: `{}` is not an element of set `{}`",
+                                self.show_index(index, dims, env),
+                                self.names.show_tuple(t),
+                                set.name
+                            );
+                            return Err(EvalError::new(super::Code::NotInSet, msg, index.span).help(format!(
+                                "elements of {}: {}; restrict the index with a filter or `if`",
+                                set.name,
+                                set.preview(self.names, 6)
+                            )));
+                        }
+                    }
+                }
+            };
+            off += p * strides[k];
+        }
+        Ok(off)
+    }
+
+    /// The index as written with current values, for messages; unresolvable items show as `?`.
+    fn show_index(&self, index: &Index, dims: &[SetId], env: &mut Env) -> String {
+        let mut parts = Vec::new();
+        for (k, d) in index.dims.iter().enumerate() {
+            match d {
+                Dim::Pos(s) => parts.push(self.names.show(env.atoms[*s])),
+                Dim::PosTuple(s) => {
+                    let arity = self.sets[dims[k]].arity;
+                    parts.push(self.names.show_tuple(&env.atoms[*s..s + arity]));
+                }
+                Dim::Lookup(items) => {
+                    for i in items {
+                        parts.push(match self.atom(i, env) {
+                            Ok(a) => self.names.show(a),
+                            Err(_) => "?".into(),
+                        });
+                    }
+                }
+            }
+        }
+        parts.join(",")
+    }
+
+    pub fn param(&self, id: ParamId, index: &Index, env: &mut Env) -> EvalResult<f64> {
+        let p = &self.params[id];
+        let off = self.offset(index, &p.dims, &p.strides, env, &p.name)?;
+        let v = p.values[off];
+        if v.is_nan() {
+            let shown = self.show_index(index, &p.dims, env);
+            let msg = format!("no data for {}[{shown}]", p.name);
+            return Err(EvalError::new(super::Code::MissingData, msg, index.span)
+                .help(format!("add this entry to {}, or give the parameter a \"default\"", p.path)));
+        }
+        Ok(v)
+    }
+
+    /// Column of a variable entry.
+    pub fn col(&self, id: VarId, index: &Index, env: &mut Env) -> EvalResult<usize> {
+        let v = &self.vars[id];
+        Ok(v.offset + self.offset(index, &v.dims, &v.strides, env, &v.name)?)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Value {
+    Num(f64),
+    Sym(u32),
+    Missing,
+}
+
+fn compare(op: CmpOp, a: Value, b: Value) -> Option<bool> {
+    use std::cmp::Ordering;
+    let ord = match (a, b) {
+        (Value::Num(x), Value::Num(y)) => x.partial_cmp(&y),
+        (Value::Sym(x), Value::Sym(y)) if x == y => Some(Ordering::Equal),
+        // Different names, or a name against a number: only (in)equality is meaningful.
+        _ => None,
+    };
+    match (op, ord) {
+        (CmpOp::Eq, o) => Some(o == Some(Ordering::Equal)),
+        (CmpOp::Ne, o) => Some(o != Some(Ordering::Equal)),
+        (_, None) => None,
+        (CmpOp::Lt, Some(o)) => Some(o == Ordering::Less),
+        (CmpOp::Le, Some(o)) => Some(o != Ordering::Greater),
+        (CmpOp::Gt, Some(o)) => Some(o == Ordering::Greater),
+        (CmpOp::Ge, Some(o)) => Some(o != Ordering::Less),
+    }
+}

@@ -1,0 +1,181 @@
+//! The resolved form of expressions: names replaced by ids, indices by slots, and index
+//! accesses pre-classified so that instantiation does no name lookups and, on the common
+//! path, no hashing at all.
+
+use crate::expr::Span;
+
+use super::sets::Atom;
+
+pub type SetId = usize;
+pub type ParamId = usize;
+pub type VarId = usize;
+/// Position of an index variable (`i`, `p`) in the evaluation environment.
+pub type Slot = usize;
+
+/// How many variables an expression multiplies together: constant, linear, quadratic.
+pub type Degree = u8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    Abs,
+    Min,
+    Max,
+    Sqrt,
+    Exp,
+    Log,
+    Floor,
+    Ceil,
+    Round,
+}
+
+impl Func {
+    pub fn from_name(name: &str) -> Option<Func> {
+        Some(match name {
+            "abs" => Func::Abs,
+            "min" => Func::Min,
+            "max" => Func::Max,
+            "sqrt" => Func::Sqrt,
+            "exp" => Func::Exp,
+            "log" | "ln" => Func::Log,
+            "floor" => Func::Floor,
+            "ceil" => Func::Ceil,
+            "round" => Func::Round,
+            _ => return None,
+        })
+    }
+}
+
+/// A number-valued expression, possibly involving variables.
+#[derive(Debug, Clone)]
+pub enum Num {
+    Const(f64),
+    Param {
+        id: ParamId,
+        index: Index,
+    },
+    Var {
+        id: VarId,
+        index: Index,
+    },
+    /// The numeric value of an integer element (`t` in `2*t`, `first(T)`).
+    Elem(AtomExpr, Span),
+    Neg(Box<Num>),
+    Add(Box<Num>, Box<Num>),
+    Sub(Box<Num>, Box<Num>),
+    /// `data * expr`: the resolver puts the variable-free factor first.
+    Mul(Box<Num>, Box<Num>),
+    /// A product of two expressions with variables (objective only).
+    Quad(Box<Num>, Box<Num>),
+    /// `expr^2` of an expression with variables (objective only).
+    Square(Box<Num>),
+    Div(Box<Num>, Box<Num>, Span),
+    /// A power of data (no variables).
+    Pow(Box<Num>, Box<Num>, Span),
+    Func(Func, Vec<Num>, Span),
+    If(Box<Cond>, Box<Num>, Box<Num>),
+    /// `id` numbers the sum within its formulation, to report sums that never iterate.
+    Sum {
+        id: usize,
+        over: Box<Loop>,
+        body: Box<Num>,
+        span: Span,
+    },
+    Card(SetRef),
+    /// 1-based position of an index in the set it iterates.
+    Ord {
+        slot: Slot,
+        span: Span,
+    },
+}
+
+/// An index access `name[a, b, …]`, grouped per dimension of the indexed entity.
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub dims: Vec<Dim>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Dim {
+    /// The index iterates exactly this dimension's set: its position is the offset.
+    Pos(Slot),
+    /// A tuple binding `(i,j) in Arcs` used as `x[i,j]` over `Arcs`: first slot's position.
+    PosTuple(Slot),
+    /// Anything else: compute the atoms and look the element up.
+    Lookup(Vec<AtomExpr>),
+}
+
+/// An expression whose value is a set element (atom).
+#[derive(Debug, Clone)]
+pub enum AtomExpr {
+    Dummy(Slot),
+    Lit(Atom),
+    /// A literal that names no element of any set; lookups with it always fail.
+    Unknown(String),
+    /// `t-1`, `t+1`, `prev(t)`, `next(t)`.
+    Shift {
+        slot: Slot,
+        by: i64,
+        span: Span,
+    },
+    First(SetId, Span),
+    Last(SetId, Span),
+    /// A numeric expression used as an integer element.
+    Num(Box<Num>, Span),
+}
+
+#[derive(Debug, Clone)]
+pub enum Cond {
+    Const(bool),
+    Cmp(CmpOp, Val, Val, Span),
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+    Not(Box<Cond>),
+    In(Vec<AtomExpr>, SetRef, Span),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// A comparison operand: an element or a number.
+#[derive(Debug, Clone)]
+pub enum Val {
+    Atom(AtomExpr),
+    Num(Num),
+}
+
+#[derive(Debug, Clone)]
+pub enum SetRef {
+    Named(SetId),
+    Range(Box<Num>, Box<Num>, Span),
+}
+
+/// `i in I, (j,k) in Arcs: filter`: bindings fill consecutive slots.
+#[derive(Debug, Clone)]
+pub struct Loop {
+    pub bindings: Vec<LoopBinding>,
+    pub filter: Option<Cond>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoopBinding {
+    pub first_slot: Slot,
+    pub arity: usize,
+    pub set: SetRef,
+}
+
+/// Static facts about one slot.
+#[derive(Debug, Clone)]
+pub struct SlotInfo {
+    pub name: String,
+    /// The named set the slot iterates (component `comp` of its tuples), if any.
+    pub set: Option<SetId>,
+    pub comp: usize,
+}

@@ -1,0 +1,606 @@
+//! Reading a formulation file: JSON text → the five elements, with every structural problem
+//! (unknown key, wrong type, unparsable expression) reported by its element path.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::diag::{did_you_mean, Code, Diagnostic, Diagnostics};
+use crate::expr::{self, Binding, Indexing, Relation, Span};
+
+/// An expression as written, with where it was written.
+#[derive(Debug, Clone)]
+pub struct Text<T> {
+    pub src: String,
+    pub path: String,
+    pub ast: T,
+}
+
+#[derive(Debug, Clone)]
+pub enum SetSource {
+    /// Elements as JSON values: strings, integers or arrays of them (tuples).
+    List(Vec<Value>),
+    /// `"1..N"`.
+    Range(Text<expr::Expr>, Text<expr::Expr>),
+    File {
+        file: String,
+        columns: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct SetDef {
+    pub name: String,
+    pub path: String,
+    pub source: SetSource,
+}
+
+#[derive(Debug, Clone)]
+pub enum ParamSource {
+    Scalar(f64),
+    /// Nested map or positional arrays, in `over` order.
+    Values(Value),
+    /// Rows `[k1, …, kn, value]`.
+    Rows(Vec<Value>),
+    Expression(Text<expr::Expr>),
+    Csv {
+        file: String,
+        keys: Option<Vec<String>>,
+        column: Option<String>,
+    },
+    Json {
+        file: String,
+    },
+    /// Only a default was given: every entry has the default value.
+    DefaultOnly,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamDef {
+    pub name: String,
+    pub path: String,
+    pub over: Vec<Text<Binding>>,
+    pub source: ParamSource,
+    pub default: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VarType {
+    Continuous,
+    Integer,
+    Binary,
+    Semicontinuous,
+}
+
+#[derive(Debug, Clone)]
+pub struct VarDef {
+    pub name: String,
+    pub path: String,
+    pub over: Vec<Text<Binding>>,
+    pub kind: VarType,
+    pub lower: Option<Text<expr::Expr>>,
+    pub upper: Option<Text<expr::Expr>>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sense {
+    Minimize,
+    Maximize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ObjectiveDef {
+    pub sense: Sense,
+    pub expression: Text<expr::Expr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConstraintDef {
+    pub name: String,
+    pub path: String,
+    pub forall: Option<Text<Indexing>>,
+    pub expression: Text<Relation>,
+    pub description: Option<String>,
+}
+
+/// A formulation as written: structure checked, expressions parsed, nothing resolved yet.
+#[derive(Debug, Clone, Default)]
+pub struct Formulation {
+    pub name: String,
+    pub description: Option<String>,
+    pub sets: Vec<SetDef>,
+    pub params: Vec<ParamDef>,
+    pub vars: Vec<VarDef>,
+    pub objective: Option<ObjectiveDef>,
+    pub constraints: Vec<ConstraintDef>,
+    /// Folder that data files are read relative to.
+    pub base_dir: PathBuf,
+}
+
+/// Reads a formulation file. I/O and JSON errors come back as diagnostics too.
+pub fn load_file(path: &Path) -> (Option<Formulation>, Diagnostics) {
+    let shown = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            load_str(&text, &shown, base)
+        }
+        Err(e) => {
+            let d = Diagnostic::error(Code::Io, shown, format!("cannot read the model file: {e}"));
+            (None, Diagnostics(vec![d]))
+        }
+    }
+}
+
+/// Parses formulation JSON; `origin` names it in messages, `base_dir` anchors data files.
+pub fn load_str(text: &str, origin: &str, base_dir: PathBuf) -> (Option<Formulation>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let line = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
+            let col = e.column().saturating_sub(1).min(line.len());
+            let msg = e.to_string();
+            let msg = msg.split(" at line").next().unwrap_or(&msg).to_string();
+            let d = Diagnostic::error(
+                Code::InvalidJson,
+                format!("{origin}:{}:{}", e.line(), e.column()),
+                format!("invalid JSON: {msg}"),
+            )
+            .at(line, Span::new(col, (col + 1).min(line.len().max(col + 1))))
+            .help("the file must be one JSON object; strings in double quotes, no trailing commas or comments");
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let mut l = Loader { diags: &mut diags };
+    let f = l.formulation(&value, base_dir);
+    (f, diags)
+}
+
+struct Loader<'a> {
+    diags: &'a mut Diagnostics,
+}
+
+const TOP_KEYS: &[&str] = &["name", "description", "sets", "parameters", "variables", "objective", "constraints"];
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl Loader<'_> {
+    fn err(&mut self, code: Code, path: &str, msg: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(code, path, msg));
+        self.diags.0.last_mut().expect("just pushed")
+    }
+
+    fn object<'v>(&mut self, v: &'v Value, path: &str, what: &str) -> Option<&'v Map<String, Value>> {
+        match v {
+            Value::Object(m) => Some(m),
+            other => {
+                self.err(Code::InvalidValue, path, format!("{what} must be an object, found {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    fn check_keys(&mut self, m: &Map<String, Value>, path: &str, allowed: &[&str]) {
+        for k in m.keys() {
+            if !allowed.contains(&k.as_str()) {
+                let help = did_you_mean(k, allowed.iter().copied())
+                    .unwrap_or_else(|| format!("allowed keys: {}", allowed.join(", ")));
+                self.err(Code::UnknownKey, &join(path, k), format!("unknown key `{k}`")).help = Some(help);
+            }
+        }
+    }
+
+    fn string(&mut self, v: &Value, path: &str) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            other => {
+                self.err(Code::InvalidValue, path, format!("expected a string, found {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, v: &Value, path: &str) -> Option<f64> {
+        match v.as_f64() {
+            Some(n) => Some(n),
+            None => {
+                self.err(Code::InvalidValue, path, format!("expected a number, found {}", type_name(v)));
+                None
+            }
+        }
+    }
+
+    fn parse<T>(&mut self, src: &str, path: &str, f: fn(&str) -> Result<T, expr::ParseError>) -> Option<Text<T>> {
+        match f(src) {
+            Ok(ast) => Some(Text { src: src.to_string(), path: path.to_string(), ast }),
+            Err(e) => {
+                self.diags.push(Diagnostic::from_parse(path, src, e));
+                None
+            }
+        }
+    }
+
+    fn formulation(&mut self, v: &Value, base_dir: PathBuf) -> Option<Formulation> {
+        let m = self.object(v, "", "the formulation")?;
+        self.check_keys(m, "", TOP_KEYS);
+        let mut f = Formulation { base_dir, ..Default::default() };
+        f.name = match m.get("name") {
+            Some(v) => self.string(v, "name").unwrap_or_default(),
+            None => String::from("model"),
+        };
+        f.description = m.get("description").and_then(|v| self.string(v, "description"));
+        if let Some(sets) = m.get("sets").and_then(|v| self.object(v, "sets", "`sets`")) {
+            for (name, v) in sets {
+                if let Some(s) = self.set(name, v) {
+                    f.sets.push(s);
+                }
+            }
+        }
+        if let Some(ps) = m.get("parameters").and_then(|v| self.object(v, "parameters", "`parameters`")) {
+            for (name, v) in ps {
+                if let Some(p) = self.param(name, v) {
+                    f.params.push(p);
+                }
+            }
+        }
+        match m.get("variables").and_then(|v| self.object(v, "variables", "`variables`")) {
+            Some(vs) if !vs.is_empty() => {
+                for (name, v) in vs {
+                    if let Some(var) = self.var(name, v) {
+                        f.vars.push(var);
+                    }
+                }
+            }
+            Some(_) => {
+                self.err(Code::InvalidValue, "variables", "the formulation has no variables").help =
+                    Some("declare at least one decision variable, e.g. \"x\": {}".into());
+            }
+            None if !m.contains_key("variables") => {
+                self.err(Code::InvalidValue, "variables", "missing element `variables`").help =
+                    Some("declare the decision variables, e.g. \"variables\": {\"x\": {}}".into());
+            }
+            None => {}
+        }
+        match m.get("objective") {
+            Some(v) => f.objective = self.objective(v),
+            None => {
+                self.err(Code::InvalidValue, "objective", "missing element `objective`").help = Some(
+                    "add \"objective\": {\"sense\": \"minimize\", \"expression\": \"…\"} (use 0 for a feasibility problem)"
+                        .into(),
+                );
+            }
+        }
+        if let Some(cs) = m.get("constraints").and_then(|v| self.object(v, "constraints", "`constraints`")) {
+            for (name, v) in cs {
+                if let Some(c) = self.constraint(name, v) {
+                    f.constraints.push(c);
+                }
+            }
+        }
+        Some(f)
+    }
+
+    fn set(&mut self, name: &str, v: &Value) -> Option<SetDef> {
+        let path = join("sets", name);
+        let source = match v {
+            Value::Array(items) => SetSource::List(items.clone()),
+            Value::String(s) => {
+                let Some((lo, hi)) = s.split_once("..") else {
+                    self.err(Code::InvalidValue, &path, format!("`{s}` is not a set")).help =
+                        Some("give a list of elements, e.g. [\"a\", \"b\"], or an integer range \"1..12\"".into());
+                    return None;
+                };
+                let off = lo.len() + 2;
+                let lo_t = self.parse(lo, &path, expr::parse_expr);
+                let hi_t = match expr::parse_expr(hi) {
+                    Ok(ast) => Some(Text { src: hi.to_string(), path: path.clone(), ast }),
+                    Err(mut e) => {
+                        e.span = Span::new(e.span.start + off, e.span.end + off);
+                        self.diags.push(Diagnostic::from_parse(&path, s, e));
+                        None
+                    }
+                };
+                SetSource::Range(lo_t?, hi_t?)
+            }
+            Value::Object(m) => {
+                self.check_keys(m, &path, &["file", "columns", "column"]);
+                let file = self.string(m.get("file").unwrap_or(&Value::Null), &join(&path, "file"))?;
+                let columns = match (m.get("columns"), m.get("column")) {
+                    (Some(Value::Array(cols)), _) => cols.iter().filter_map(|c| c.as_str().map(String::from)).collect(),
+                    (_, Some(Value::String(c))) => vec![c.clone()],
+                    _ => Vec::new(),
+                };
+                SetSource::File { file, columns }
+            }
+            other => {
+                self.err(
+                    Code::InvalidValue,
+                    &path,
+                    format!("a set must be a list, a range or a file, found {}", type_name(other)),
+                )
+                .help = Some("e.g. \"Products\": [\"chair\", \"table\"] or \"Months\": \"1..12\"".into());
+                return None;
+            }
+        };
+        Some(SetDef { name: name.to_string(), path, source })
+    }
+
+    fn over(&mut self, v: Option<&Value>, path: &str) -> Vec<Text<Binding>> {
+        let path = join(path, "over");
+        let items: Vec<String> = match v {
+            None => return Vec::new(),
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(a)) => {
+                a.iter().enumerate().filter_map(|(k, item)| self.string(item, &format!("{path}[{k}]"))).collect()
+            }
+            Some(other) => {
+                self.err(
+                    Code::InvalidValue,
+                    &path,
+                    format!("`over` must be a list of sets, found {}", type_name(other)),
+                )
+                .help = Some("e.g. \"over\": [\"Products\"] or [\"i in I\", \"j in J\"]".into());
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (k, item) in items.iter().enumerate() {
+            let p = if v.is_some_and(Value::is_array) { format!("{path}[{k}]") } else { path.clone() };
+            if let Some(ix) = self.parse(item, &p, expr::parse_indexing) {
+                if ix.ast.filter.is_some() {
+                    self.err(Code::InvalidValue, &p, "a filter is not allowed in `over`").help = Some(
+                        "declare the entity over a set of exactly the wanted elements (a tuple set for sparse pairs)"
+                            .into(),
+                    );
+                }
+                for b in ix.ast.bindings {
+                    out.push(Text { src: item.clone(), path: p.clone(), ast: b });
+                }
+            }
+        }
+        out
+    }
+
+    fn param(&mut self, name: &str, v: &Value) -> Option<ParamDef> {
+        let path = join("parameters", name);
+        let mut def = ParamDef {
+            name: name.to_string(),
+            path: path.clone(),
+            over: Vec::new(),
+            source: ParamSource::DefaultOnly,
+            default: None,
+        };
+        match v {
+            Value::Number(n) => def.source = ParamSource::Scalar(n.as_f64()?),
+            Value::String(s) => {
+                def.source = ParamSource::Expression(self.parse(s, &path, expr::parse_expr)?);
+            }
+            Value::Object(m) => {
+                self.check_keys(
+                    m,
+                    &path,
+                    &["over", "values", "rows", "default", "expression", "file", "keys", "column", "description"],
+                );
+                def.over = self.over(m.get("over"), &path);
+                def.default = m.get("default").and_then(|d| self.number(d, &join(&path, "default")));
+                let given: Vec<&str> =
+                    ["values", "rows", "expression", "file"].into_iter().filter(|k| m.contains_key(*k)).collect();
+                if given.len() > 1 {
+                    self.err(
+                        Code::InvalidValue,
+                        &path,
+                        format!("give the data one way, found {}", given.join(" and ")),
+                    );
+                    return None;
+                }
+                def.source = match given.first().copied() {
+                    Some("values") => ParamSource::Values(m["values"].clone()),
+                    Some("rows") => match &m["rows"] {
+                        Value::Array(rows) => ParamSource::Rows(rows.clone()),
+                        other => {
+                            self.err(
+                                Code::InvalidValue,
+                                &join(&path, "rows"),
+                                format!("`rows` must be an array of rows, found {}", type_name(other)),
+                            );
+                            return None;
+                        }
+                    },
+                    Some("expression") => {
+                        let src = self.string(&m["expression"], &join(&path, "expression"))?;
+                        ParamSource::Expression(self.parse(&src, &join(&path, "expression"), expr::parse_expr)?)
+                    }
+                    Some(_) => {
+                        let file = self.string(&m["file"], &join(&path, "file"))?;
+                        if file.to_lowercase().ends_with(".json") {
+                            ParamSource::Json { file }
+                        } else {
+                            let keys = m.get("keys").and_then(|k| {
+                                k.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                            });
+                            let column = m.get("column").and_then(|c| self.string(c, &join(&path, "column")));
+                            ParamSource::Csv { file, keys, column }
+                        }
+                    }
+                    None if def.default.is_some() => ParamSource::DefaultOnly,
+                    None => {
+                        self.err(Code::MissingData, &path, format!("parameter `{name}` has no data")).help =
+                            Some("give \"values\", \"rows\", \"expression\", \"file\" or a \"default\"".into());
+                        return None;
+                    }
+                };
+            }
+            other => {
+                self.err(
+                    Code::InvalidValue,
+                    &path,
+                    format!("a parameter must be a number or an object, found {}", type_name(other)),
+                )
+                .help = Some("e.g. \"budget\": 1000 or \"profit\": {\"over\": [\"P\"], \"values\": {…}}".into());
+                return None;
+            }
+        }
+        Some(def)
+    }
+
+    fn bound(&mut self, v: Option<&Value>, path: &str) -> Option<Text<expr::Expr>> {
+        let v = v?;
+        let src = match v {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.clone(),
+            Value::Null => "inf".to_string(),
+            other => {
+                self.err(
+                    Code::InvalidValue,
+                    path,
+                    format!("a bound must be a number or an expression, found {}", type_name(other)),
+                );
+                return None;
+            }
+        };
+        self.parse(&src, path, expr::parse_expr)
+    }
+
+    fn var(&mut self, name: &str, v: &Value) -> Option<VarDef> {
+        let path = join("variables", name);
+        let mut def = VarDef {
+            name: name.to_string(),
+            path: path.clone(),
+            over: Vec::new(),
+            kind: VarType::Continuous,
+            lower: None,
+            upper: None,
+            description: None,
+        };
+        let m = match v {
+            Value::String(t) => {
+                def.kind = self.var_type(t, &path)?;
+                return Some(def);
+            }
+            Value::Object(m) => m,
+            other => {
+                self.err(
+                    Code::InvalidValue,
+                    &path,
+                    format!("a variable must be an object, found {}", type_name(other)),
+                )
+                .help = Some("e.g. \"x\": {\"type\": \"integer\"} or \"x\": {}".into());
+                return None;
+            }
+        };
+        self.check_keys(m, &path, &["over", "type", "lower", "upper", "description"]);
+        def.over = self.over(m.get("over"), &path);
+        if let Some(t) = m.get("type") {
+            let t = self.string(t, &join(&path, "type"))?;
+            def.kind = self.var_type(&t, &join(&path, "type"))?;
+        }
+        def.lower = self.bound(m.get("lower"), &join(&path, "lower"));
+        def.upper = self.bound(m.get("upper"), &join(&path, "upper"));
+        def.description = m.get("description").and_then(|d| self.string(d, &join(&path, "description")));
+        Some(def)
+    }
+
+    fn var_type(&mut self, t: &str, path: &str) -> Option<VarType> {
+        Some(match t.to_lowercase().replace(['-', '_'], "").as_str() {
+            "continuous" | "real" | "float" => VarType::Continuous,
+            "integer" | "int" | "general" => VarType::Integer,
+            "binary" | "bool" | "boolean" => VarType::Binary,
+            "semicontinuous" => VarType::Semicontinuous,
+            _ => {
+                let types = ["continuous", "integer", "binary", "semicontinuous"];
+                let help = did_you_mean(t, types).unwrap_or_else(|| format!("one of: {}", types.join(", ")));
+                self.err(Code::InvalidValue, path, format!("unknown variable type `{t}`")).help = Some(help);
+                return None;
+            }
+        })
+    }
+
+    fn objective(&mut self, v: &Value) -> Option<ObjectiveDef> {
+        let m = self.object(v, "objective", "`objective`")?;
+        self.check_keys(m, "objective", &["sense", "expression", "description"]);
+        let sense = match m.get("sense").map(|s| self.string(s, "objective.sense")) {
+            Some(Some(s)) => match s.to_lowercase().as_str() {
+                "minimize" | "min" | "minimise" => Sense::Minimize,
+                "maximize" | "max" | "maximise" => Sense::Maximize,
+                _ => {
+                    self.err(Code::InvalidValue, "objective.sense", format!("unknown sense `{s}`")).help =
+                        Some("use \"minimize\" or \"maximize\"".into());
+                    return None;
+                }
+            },
+            Some(None) => return None,
+            None => {
+                self.err(Code::InvalidValue, "objective.sense", "missing `sense`").help =
+                    Some("add \"sense\": \"minimize\" or \"maximize\"".into());
+                return None;
+            }
+        };
+        let src = match m.get("expression") {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(e) => self.string(e, "objective.expression")?,
+            None => {
+                self.err(Code::InvalidValue, "objective.expression", "missing `expression`");
+                return None;
+            }
+        };
+        let expression = self.parse(&src, "objective.expression", expr::parse_expr)?;
+        Some(ObjectiveDef { sense, expression })
+    }
+
+    fn constraint(&mut self, name: &str, v: &Value) -> Option<ConstraintDef> {
+        let path = join("constraints", name);
+        let (forall, expr_src, description) = match v {
+            Value::String(s) => (None, s.clone(), None),
+            Value::Object(m) => {
+                self.check_keys(m, &path, &["forall", "expression", "description"]);
+                let forall = m
+                    .get("forall")
+                    .and_then(|f| self.string(f, &join(&path, "forall")))
+                    .and_then(|f| self.parse(&f, &join(&path, "forall"), expr::parse_indexing));
+                let Some(e) = m.get("expression") else {
+                    self.err(Code::InvalidValue, &join(&path, "expression"), "missing `expression`");
+                    return None;
+                };
+                let e = self.string(e, &join(&path, "expression"))?;
+                let d = m.get("description").and_then(|d| self.string(d, &join(&path, "description")));
+                if m.contains_key("forall") && forall.is_none() {
+                    return None;
+                }
+                (forall, e, d)
+            }
+            other => {
+                self.err(
+                    Code::InvalidValue,
+                    &path,
+                    format!("a constraint must be a string or an object, found {}", type_name(other)),
+                );
+                return None;
+            }
+        };
+        let expr_path = if v.is_string() { path.clone() } else { join(&path, "expression") };
+        let expression = self.parse(&expr_src, &expr_path, expr::parse_relation)?;
+        Some(ConstraintDef { name: name.to_string(), path, forall, expression, description })
+    }
+}

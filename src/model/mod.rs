@@ -1,0 +1,130 @@
+//! The five elements: loading a formulation file, building its sets and parameter data, and
+//! resolving its expressions into a checked [`Model`] ready to compile.
+
+mod build;
+mod data;
+pub mod diag;
+pub mod eval;
+pub mod ir;
+pub mod load;
+pub mod resolve;
+pub mod sets;
+
+use std::path::Path;
+
+pub use build::build;
+pub use diag::{Code, Diagnostic, Diagnostics, Severity};
+pub use load::{load_file, load_str, Formulation, Sense, VarType};
+
+use crate::expr::RelOp;
+use ir::*;
+use sets::{Interner, SetData};
+
+/// Dense parameter data; `NaN` marks an entry with no data (and no default).
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub path: String,
+    pub dims: Vec<SetId>,
+    pub strides: Vec<usize>,
+    pub values: Vec<f64>,
+}
+
+/// An expression together with the text it came from, for error carets at instantiation.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub ir: T,
+    pub src: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Var {
+    pub name: String,
+    pub dims: Vec<SetId>,
+    pub strides: Vec<usize>,
+    /// First column of this variable; its entries are columns `offset..offset+len`.
+    pub offset: usize,
+    pub len: usize,
+    pub kind: VarType,
+    /// Bindings of `over`, used to evaluate index-dependent bounds.
+    pub over: Loop,
+    pub slots: Vec<SlotInfo>,
+    pub lower: Option<Located<Num>>,
+    pub upper: Option<Located<Num>>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Objective {
+    pub sense: Sense,
+    pub expr: Located<Num>,
+    pub slots: Vec<SlotInfo>,
+    pub degree: Degree,
+}
+
+#[derive(Debug, Clone)]
+pub struct Constraint {
+    pub name: String,
+    pub path: String,
+    pub forall: Option<Located<Loop>>,
+    /// Sides of `a op b` or `lo op mid op hi`.
+    pub parts: Vec<Num>,
+    pub ops: Vec<RelOp>,
+    pub expr_src: String,
+    pub expr_path: String,
+    pub slots: Vec<SlotInfo>,
+    pub description: Option<String>,
+}
+
+/// A checked formulation: every name resolved, all data in place, degrees known.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub name: String,
+    pub description: Option<String>,
+    pub names: Interner,
+    pub sets: Vec<SetData>,
+    pub params: Vec<Param>,
+    pub vars: Vec<Var>,
+    pub objective: Objective,
+    pub constraints: Vec<Constraint>,
+    pub num_cols: usize,
+    pub num_sums: usize,
+}
+
+impl Model {
+    /// The variable owning column `col` and the column's position within it.
+    pub fn var_of_col(&self, col: usize) -> (&Var, usize) {
+        let k = self.vars.partition_point(|v| v.offset + v.len <= col);
+        let v = &self.vars[k];
+        (v, col - v.offset)
+    }
+
+    /// `make[chair]`, `flow[s,a]`, `chairs`.
+    pub fn col_name(&self, col: usize) -> String {
+        let (v, mut rest) = self.var_of_col(col);
+        if v.dims.is_empty() {
+            return v.name.clone();
+        }
+        let mut atoms = Vec::new();
+        for (k, &d) in v.dims.iter().enumerate() {
+            let pos = rest / v.strides[k];
+            rest %= v.strides[k];
+            atoms.extend_from_slice(self.sets[d].elem(pos));
+        }
+        format!("{}[{}]", v.name, self.names.show_tuple(&atoms))
+    }
+
+    pub fn is_mip(&self) -> bool {
+        self.vars.iter().any(|v| v.kind != VarType::Continuous)
+    }
+}
+
+/// Loads, builds and checks a formulation file: the `optform check` pipeline short of compiling.
+pub fn check_file(path: &Path) -> (Option<Model>, Diagnostics) {
+    let (f, mut diags) = load_file(path);
+    let Some(f) = f else { return (None, diags) };
+    let (m, more) = build(&f);
+    diags.extend(more);
+    (m, diags)
+}

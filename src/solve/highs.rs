@@ -1,0 +1,155 @@
+//! A small safe wrapper over HiGHS's C API (through `highs-sys`).
+//!
+//! The `highs` crate's builder re-pushes columns one by one and has no objective offset,
+//! names or IIS; our compiler already holds the exact arrays `Highs_passModel` takes, so we
+//! hand them over in one call.
+
+use std::ffi::{c_void, CString};
+use std::ptr::null;
+
+use highs_sys::*;
+
+use crate::compile::Compiled;
+use crate::model::Sense;
+
+/// One HiGHS instance. Not `Send`: async callers must solve inside `spawn_blocking`.
+pub struct Highs {
+    ptr: *mut c_void,
+}
+
+impl Drop for Highs {
+    fn drop(&mut self) {
+        // SAFETY: `ptr` came from `Highs_create` and is destroyed exactly once.
+        unsafe { Highs_destroy(self.ptr) }
+    }
+}
+
+fn cstr(s: &str) -> CString {
+    CString::new(s).expect("option names have no NUL byte")
+}
+
+fn ok(status: HighsInt, what: &str) -> Result<(), String> {
+    if status == STATUS_ERROR {
+        Err(format!("HiGHS rejected {what}"))
+    } else {
+        Ok(())
+    }
+}
+
+impl Highs {
+    /// A silent instance: HiGHS logs to stdout, which must stay clean for `--json`.
+    pub fn new(verbose: bool) -> Highs {
+        // SAFETY: plain constructor.
+        let h = Highs { ptr: unsafe { Highs_create() } };
+        h.set_bool("output_flag", verbose).expect("output_flag exists");
+        if verbose {
+            // HiGHS writes its log to stdout; `--verbose` is for people, not for `--json`.
+            h.set_bool("log_to_console", true).expect("log_to_console exists");
+        }
+        h
+    }
+
+    pub fn set_bool(&self, name: &str, v: bool) -> Result<(), String> {
+        // SAFETY: valid instance and NUL-terminated name.
+        ok(unsafe { Highs_setBoolOptionValue(self.ptr, cstr(name).as_ptr(), HighsInt::from(v)) }, name)
+    }
+    pub fn set_int(&self, name: &str, v: i32) -> Result<(), String> {
+        // SAFETY: as above.
+        ok(unsafe { Highs_setIntOptionValue(self.ptr, cstr(name).as_ptr(), v) }, name)
+    }
+    pub fn set_double(&self, name: &str, v: f64) -> Result<(), String> {
+        // SAFETY: as above.
+        ok(unsafe { Highs_setDoubleOptionValue(self.ptr, cstr(name).as_ptr(), v) }, name)
+    }
+    pub fn set_string(&self, name: &str, v: &str) -> Result<(), String> {
+        // SAFETY: as above.
+        ok(unsafe { Highs_setStringOptionValue(self.ptr, cstr(name).as_ptr(), cstr(v).as_ptr()) }, name)
+    }
+
+    /// Hands the compiled arrays to HiGHS in one call.
+    pub fn pass(&mut self, m: &Compiled) -> Result<(), String> {
+        let ncol = i32::try_from(m.num_cols()).map_err(|_| "too many columns for HiGHS")?;
+        let nrow = i32::try_from(m.num_rows()).map_err(|_| "too many rows for HiGHS")?;
+        let nnz = i32::try_from(m.num_nonzeros()).map_err(|_| "too many non-zeros for HiGHS")?;
+        let sense = match m.sense {
+            Some(Sense::Maximize) => OBJECTIVE_SENSE_MAXIMIZE,
+            _ => OBJECTIVE_SENSE_MINIMIZE,
+        };
+        let (q_nnz, q_start, q_index, q_value) = match &m.hessian {
+            Some(h) if !h.value.is_empty() => {
+                (h.value.len() as i32, h.start.as_ptr(), h.index.as_ptr(), h.value.as_ptr())
+            }
+            _ => (0, null(), null(), null()),
+        };
+        let integrality = if m.is_mip() { m.integrality.as_ptr() } else { null() };
+        // SAFETY: every array has the length HiGHS reads from it (num_col, num_row, nnz,
+        // q_nnz; starts have at least num_row / num_col entries) and outlives the call,
+        // which copies them.
+        let status = unsafe {
+            Highs_passModel(
+                self.ptr,
+                ncol,
+                nrow,
+                nnz,
+                q_nnz,
+                MATRIX_FORMAT_ROW_WISE,
+                1, // kHighsHessianFormatTriangular
+                sense,
+                m.offset,
+                m.col_cost.as_ptr(),
+                m.col_lower.as_ptr(),
+                m.col_upper.as_ptr(),
+                m.row_lower.as_ptr(),
+                m.row_upper.as_ptr(),
+                m.row_start.as_ptr(),
+                m.row_index.as_ptr(),
+                m.row_value.as_ptr(),
+                q_start,
+                q_index,
+                q_value,
+                integrality,
+            )
+        };
+        ok(status, "the model")
+    }
+
+    pub fn run(&mut self) -> Result<(), String> {
+        // SAFETY: valid instance.
+        ok(unsafe { Highs_run(self.ptr) }, "the solve")
+    }
+
+    pub fn model_status(&self) -> HighsInt {
+        // SAFETY: valid instance.
+        unsafe { Highs_getModelStatus(self.ptr) }
+    }
+
+    pub fn objective_value(&self) -> f64 {
+        // SAFETY: valid instance.
+        unsafe { Highs_getObjectiveValue(self.ptr) }
+    }
+
+    pub fn info_int(&self, name: &str) -> Option<i32> {
+        let mut v: HighsInt = 0;
+        // SAFETY: valid instance, name and out-pointer.
+        let s = unsafe { Highs_getIntInfoValue(self.ptr, cstr(name).as_ptr(), &mut v) };
+        (s == STATUS_OK).then_some(v)
+    }
+
+    pub fn info_double(&self, name: &str) -> Option<f64> {
+        let mut v = 0.0;
+        // SAFETY: valid instance, name and out-pointer.
+        let s = unsafe { Highs_getDoubleInfoValue(self.ptr, cstr(name).as_ptr(), &mut v) };
+        (s == STATUS_OK).then_some(v)
+    }
+
+    /// Primal and dual values: (columns, column duals, row activities, row duals).
+    pub fn solution(&self, ncol: usize, nrow: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+        let mut x = vec![0.0; ncol];
+        let mut xd = vec![0.0; ncol];
+        let mut r = vec![0.0; nrow];
+        let mut rd = vec![0.0; nrow];
+        // SAFETY: buffers have the model's column and row counts.
+        unsafe { Highs_getSolution(self.ptr, x.as_mut_ptr(), xd.as_mut_ptr(), r.as_mut_ptr(), rd.as_mut_ptr()) };
+        (x, xd, r, rd)
+    }
+}

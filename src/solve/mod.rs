@@ -1,0 +1,180 @@
+//! Solving with HiGHS: options, status mapping, and the solution read back by name.
+
+mod highs;
+pub mod verify;
+
+use std::time::Instant;
+
+use serde::Serialize;
+
+pub use highs::Highs;
+use highs_sys::*;
+
+use crate::compile::Compiled;
+use crate::model::Model;
+pub use verify::{verify, Verification};
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub time_limit: Option<f64>,
+    pub mip_gap: Option<f64>,
+    pub threads: Option<u32>,
+    pub seed: Option<i32>,
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Optimal,
+    Infeasible,
+    Unbounded,
+    InfeasibleOrUnbounded,
+    TimeLimit,
+    IterationLimit,
+    /// HiGHS stopped for another reason (interrupt, memory, unknown).
+    Stopped,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Infeasible => "infeasible",
+            Status::Unbounded => "unbounded",
+            Status::InfeasibleOrUnbounded => "infeasible-or-unbounded",
+            Status::TimeLimit => "time-limit",
+            Status::IterationLimit => "iteration-limit",
+            Status::Stopped => "stopped",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// What HiGHS returned, with the point when there is one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub status: Status,
+    /// HiGHS's objective value (including the constant term), when a point exists.
+    pub objective: Option<f64>,
+    /// Relative MIP gap of the returned point (MIPs).
+    pub mip_gap: Option<f64>,
+    #[serde(skip)]
+    pub x: Option<Vec<f64>>,
+    /// Duals and activities: LPs only.
+    #[serde(skip)]
+    pub col_dual: Option<Vec<f64>>,
+    #[serde(skip)]
+    pub row_activity: Option<Vec<f64>>,
+    #[serde(skip)]
+    pub row_dual: Option<Vec<f64>>,
+    pub message: Option<String>,
+    pub seconds: f64,
+}
+
+fn configure(h: &Highs, o: &Options) -> Result<(), String> {
+    if let Some(t) = o.time_limit {
+        h.set_double("time_limit", t)?;
+    }
+    if let Some(g) = o.mip_gap {
+        h.set_double("mip_rel_gap", g)?;
+    }
+    if let Some(t) = o.threads {
+        h.set_int("threads", t as i32)?;
+    }
+    if let Some(s) = o.seed {
+        h.set_int("random_seed", s)?;
+    }
+    Ok(())
+}
+
+fn error(message: String, start: Instant) -> Outcome {
+    Outcome {
+        status: Status::Error,
+        objective: None,
+        mip_gap: None,
+        x: None,
+        col_dual: None,
+        row_activity: None,
+        row_dual: None,
+        message: Some(message),
+        seconds: start.elapsed().as_secs_f64(),
+    }
+}
+
+pub fn solve(c: &Compiled, o: &Options) -> Outcome {
+    let start = Instant::now();
+    let mut h = Highs::new(o.verbose);
+    if let Err(e) = configure(&h, o).and_then(|_| h.pass(c)).and_then(|_| h.run()) {
+        return error(e, start);
+    }
+    let mut status = h.model_status();
+    if status == MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE {
+        // Presolve often cannot tell which; the simplex without presolve can.
+        let settled = h.set_string("presolve", "off").and_then(|_| h.run());
+        if settled.is_ok() {
+            status = h.model_status();
+        }
+    }
+    let mapped = match status {
+        MODEL_STATUS_OPTIMAL => Status::Optimal,
+        MODEL_STATUS_INFEASIBLE => Status::Infeasible,
+        MODEL_STATUS_UNBOUNDED => Status::Unbounded,
+        MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE => Status::InfeasibleOrUnbounded,
+        MODEL_STATUS_REACHED_TIME_LIMIT => Status::TimeLimit,
+        MODEL_STATUS_REACHED_ITERATION_LIMIT => Status::IterationLimit,
+        MODEL_STATUS_MODEL_EMPTY => Status::Optimal,
+        MODEL_STATUS_LOAD_ERROR
+        | MODEL_STATUS_MODEL_ERROR
+        | MODEL_STATUS_PRESOLVE_ERROR
+        | MODEL_STATUS_SOLVE_ERROR
+        | MODEL_STATUS_POSTSOLVE_ERROR => Status::Error,
+        _ => Status::Stopped,
+    };
+    // A point exists when HiGHS says its primal solution is feasible (incumbents at limits).
+    // An unbounded model's point is only a witness of feasibility, not an answer.
+    let stopped_early = matches!(mapped, Status::TimeLimit | Status::IterationLimit | Status::Stopped);
+    let has_point = mapped == Status::Optimal
+        || (stopped_early && h.info_int("primal_solution_status") == Some(SOLUTION_STATUS_FEASIBLE));
+    let mut out = Outcome {
+        status: mapped,
+        objective: None,
+        mip_gap: None,
+        x: None,
+        col_dual: None,
+        row_activity: None,
+        row_dual: None,
+        message: (mapped == Status::Error).then(|| format!("HiGHS model status {status}")),
+        seconds: 0.0,
+    };
+    if has_point {
+        let (x, xd, r, rd) = h.solution(c.num_cols(), c.num_rows());
+        out.objective = Some(h.objective_value());
+        out.x = Some(x);
+        out.row_activity = Some(r);
+        if c.is_mip() {
+            out.mip_gap = h.info_double("mip_gap");
+        } else if mapped == Status::Optimal {
+            out.col_dual = Some(xd);
+            out.row_dual = Some(rd);
+        }
+    }
+    out.seconds = start.elapsed().as_secs_f64();
+    out
+}
+
+/// The model's columns by name with their values, skipping (near-)zeros.
+pub fn nonzero_columns(model: &Model, x: &[f64]) -> Vec<(String, f64)> {
+    x.iter().enumerate().filter(|(_, v)| v.abs() > 1e-9).map(|(c, &v)| (model.col_name(c), clean(v))).collect()
+}
+
+/// Rounds away solver noise (`29.999999999` → `30`) for display, never for verification.
+pub fn clean(v: f64) -> f64 {
+    let r = v.round();
+    if (v - r).abs() < 1e-9 * r.abs().max(1.0) {
+        r + 0.0
+    } else {
+        v
+    }
+}
