@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent cross-check of examples/expected.json.
+"""Independent cross-check of tests/examples_expected.json.
 
 Every model in examples/*.json is re-written here BY HAND as a PuLP model (solved with
 the CBC solver that ships with PuLP); nothing here reads or interprets the optform JSON
@@ -10,10 +10,10 @@ scipy's SLSQP as a confirmation; the exact KKT value is the expected one.
 
 Run:
     python3 -m venv /tmp/xvenv && /tmp/xvenv/bin/pip install pulp scipy
-    /tmp/xvenv/bin/python scripts/crosscheck_examples.py           # compare with expected.json
-    /tmp/xvenv/bin/python scripts/crosscheck_examples.py --write   # (re)write expected.json
+    /tmp/xvenv/bin/python scripts/crosscheck_examples.py           # compare with tests/examples_expected.json
+    /tmp/xvenv/bin/python scripts/crosscheck_examples.py --write   # (re)write tests/examples_expected.json
 
-Exit status is non-zero if any result differs from examples/expected.json.
+Exit status is non-zero if any result differs from tests/examples_expected.json.
 """
 
 import csv
@@ -480,7 +480,7 @@ def main():
     if missing:
         print("examples without a cross-check:", ", ".join(missing))
 
-    path = EXAMPLES / "expected.json"
+    path = EXAMPLES.parent / "tests" / "examples_expected.json"
     if "--write" in sys.argv:
         path.write_text(json.dumps(results, indent=2) + "\n")
         print(f"wrote {path}")

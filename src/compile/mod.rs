@@ -210,7 +210,11 @@ fn constraint(
                 }
                 Ok(())
             }
-            Err(e) => {
+            Err(mut e) => {
+                if arity > 0 {
+                    e.message =
+                        format!("{} (in {}[{}])", e.message, con.name, model.names.show_tuple(&env.atoms[..arity]));
+                }
                 body_error = Some(e);
                 Err(EvalError {
                     code: Code::Arithmetic,

@@ -92,6 +92,11 @@ impl Parser {
         let mut parts = vec![self.additive()?];
         let mut ops = Vec::new();
         while let Some(op) = self.rel_op() {
+            if ops.len() == 2 {
+                return Err(self
+                    .unexpected("expected the end of the constraint")
+                    .help("a relation has at most two comparisons: `lo <= expr <= hi`"));
+            }
             let span = self.bump().span;
             ops.push((op, span));
             parts.push(self.additive()?);

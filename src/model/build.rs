@@ -695,8 +695,8 @@ impl<'f> Builder<'f> {
             let mut forall_ok = true;
             if let Some(fa) = &def.forall {
                 let mut rf = r.with_source(&fa.src, &fa.path);
-                match rf.open(&fa.ast) {
-                    Some((lp, _mark)) => forall = Some(Located { ir: lp, src: fa.src.clone(), path: fa.path.clone() }),
+                match rf.open(&fa.ast).0 {
+                    Some(lp) => forall = Some(Located { ir: lp, src: fa.src.clone(), path: fa.path.clone() }),
                     None => forall_ok = false,
                 }
                 r = rf.with_source(&t.src, &t.path);

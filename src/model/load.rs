@@ -540,21 +540,22 @@ impl Loader<'_> {
     fn objective(&mut self, v: &Value) -> Option<ObjectiveDef> {
         let m = self.object(v, "objective", "`objective`")?;
         self.check_keys(m, "objective", &["sense", "expression", "description"]);
+        // Keep going after a bad sense, so that the expression is checked too.
         let sense = match m.get("sense").map(|s| self.string(s, "objective.sense")) {
             Some(Some(s)) => match s.to_lowercase().as_str() {
-                "minimize" | "min" | "minimise" => Sense::Minimize,
-                "maximize" | "max" | "maximise" => Sense::Maximize,
+                "minimize" | "min" | "minimise" => Some(Sense::Minimize),
+                "maximize" | "max" | "maximise" => Some(Sense::Maximize),
                 _ => {
                     self.err(Code::InvalidValue, "objective.sense", format!("unknown sense `{s}`")).help =
                         Some("use \"minimize\" or \"maximize\"".into());
-                    return None;
+                    None
                 }
             },
-            Some(None) => return None,
+            Some(None) => None,
             None => {
                 self.err(Code::InvalidValue, "objective.sense", "missing `sense`").help =
                     Some("add \"sense\": \"minimize\" or \"maximize\"".into());
-                return None;
+                None
             }
         };
         let src = match m.get("expression") {
@@ -566,7 +567,7 @@ impl Loader<'_> {
             }
         };
         let expression = self.parse(&src, "objective.expression", expr::parse_expr)?;
-        Some(ObjectiveDef { sense, expression })
+        Some(ObjectiveDef { sense: sense?, expression })
     }
 
     fn constraint(&mut self, name: &str, v: &Value) -> Option<ConstraintDef> {

@@ -160,8 +160,9 @@ impl<'a, 'w> Resolver<'a, 'w> {
 
     // ---------- bindings ----------
 
-    /// Opens the bindings of an index in scope; call `close` with the returned mark.
-    pub fn open(&mut self, ix: &Indexing) -> Option<(Loop, usize)> {
+    /// Opens the bindings of an index in scope; call `close` with the returned mark. The names
+    /// stay in scope even when the index has errors, so its body is still checked.
+    pub fn open(&mut self, ix: &Indexing) -> (Option<Loop>, usize) {
         let mark = self.scope.len();
         let mut bindings = Vec::new();
         let mut ok = true;
@@ -178,9 +179,9 @@ impl<'a, 'w> Resolver<'a, 'w> {
         match (ok, filter) {
             (true, Some(filter)) => {
                 let filter = if matches!(filter, Cond::Const(true)) { None } else { Some(filter) };
-                Some((Loop { bindings, filter }, mark))
+                (Some(Loop { bindings, filter }), mark)
             }
-            _ => None,
+            _ => (None, mark),
         }
     }
 
@@ -195,16 +196,23 @@ impl<'a, 'w> Resolver<'a, 'w> {
             self.error(Code::Syntax, b.set.span, "an index needs a name here", Some(format!("write `i in {}`", b.set)));
             return None;
         }
-        let (set, set_id, arity) = match &b.set.kind {
+        let resolved = match &b.set.kind {
             SetKind::Named(name) => {
-                let id = self.set_id(name, b.set.span)?;
-                (SetRef::Named(id), Some(id), self.world.sets[id].arity)
+                self.set_id(name, b.set.span).map(|id| (SetRef::Named(id), Some(id), self.world.sets[id].arity))
             }
             SetKind::Range(lo, hi) => {
                 let lo = self.data(lo);
                 let hi = self.data(hi);
-                (SetRef::Range(Box::new(lo?), Box::new(hi?), b.set.span), None, 1)
+                lo.zip(hi).map(|(lo, hi)| (SetRef::Range(Box::new(lo), Box::new(hi), b.set.span), None, 1))
             }
+        };
+        let Some((set, set_id, arity)) = resolved else {
+            // Still bind the names, so that uses of them do not report "unknown name" too.
+            for (n, _) in &b.names {
+                self.scope.push((n.clone(), self.slots.len()));
+                self.slots.push(SlotInfo { name: n.clone(), set: None, comp: 0 });
+            }
+            return None;
         };
         if !b.names.is_empty() && b.names.len() != arity {
             let msg = format!(
@@ -301,10 +309,10 @@ impl<'a, 'w> Resolver<'a, 'w> {
             ExprKind::Sum { over, body } => {
                 let id = self.next_sum_id;
                 self.next_sum_id += 1;
-                let (lp, mark) = self.open(over)?;
+                let (lp, mark) = self.open(over);
                 let body = self.num(body);
                 self.close(mark);
-                let (body, d) = body?;
+                let ((body, d), lp) = (body?, lp?);
                 Some((Num::Sum { id, over: Box::new(lp), body: Box::new(body), span: e.span }, d))
             }
             ExprKind::If { cond, then, otherwise } => {
@@ -346,10 +354,7 @@ impl<'a, 'w> Resolver<'a, 'w> {
                 if !dims.is_empty() {
                     let kind = if matches!(sym, Symbol::Param(_)) { "parameter" } else { "variable" };
                     let n: usize = dims.iter().map(|&s| self.world.sets[s].arity).sum();
-                    let help = format!(
-                        "write `{name}[{}]`",
-                        (0..n).map(|k| ["i", "j", "k", "l"][k.min(3)]).collect::<Vec<_>>().join(",")
-                    );
+                    let help = self.index_hint(name, dims);
                     self.error(
                         Code::IndexCount,
                         span,
@@ -369,6 +374,20 @@ impl<'a, 'w> Resolver<'a, 'w> {
                 None
             }
         }
+    }
+
+    /// `write `cap[r]` with r bound by `forall r in Resources` or `sum{r in Resources}``.
+    fn index_hint(&self, name: &str, dims: &[SetId]) -> String {
+        let sets: Vec<&str> = dims.iter().map(|&d| self.world.sets[d].name.as_str()).collect();
+        let idx: Vec<String> =
+            sets.iter().map(|s| s.chars().next().unwrap_or('i').to_lowercase().to_string()).collect();
+        let over: Vec<String> = sets.iter().zip(&idx).map(|(s, i)| format!("{i} in {s}")).collect();
+        format!(
+            "write `{name}[{}]`, with the ind{} bound by `forall` or `sum{{{}}}`",
+            idx.join(","),
+            if idx.len() == 1 { "ex" } else { "ices" },
+            over.join(", ")
+        )
     }
 
     fn entity(&mut self, sym: Symbol, index: Index, span: Span) -> Option<(Num, Degree)> {
