@@ -1,1 +1,352 @@
-fn main() {}
+//! Model-building cost at scale, phase by phase, beside the floor: the same arrays built
+//! directly in Rust and handed to HiGHS through the same call (`Highs_passModel`).
+//!
+//!     cargo bench --bench compile            # all sizes
+//!     cargo bench --bench compile -- quick   # n = 100, 300 only
+//!
+//! Data files are generated under target/bench-data. Nothing is solved: the point is what
+//! it costs to get a model *into* the solver.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use optform::compile::{compile, Compiled, CONTINUOUS, INTEGER};
+use optform::model::{build, load_file, Sense};
+use optform::solve::Highs;
+
+fn rss_mib() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0.0);
+    pages * 4096.0 / (1024.0 * 1024.0)
+}
+
+/// Deterministic pseudo-random data (xorshift), so every run builds the same models.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, lo: u32, hi: u32) -> u32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        lo + (self.0 % u64::from(hi - lo + 1)) as u32
+    }
+}
+
+// ---------- transportation: n sources × n destinations ----------
+
+struct Transport {
+    n: usize,
+    cost: Vec<u32>,
+    supply: Vec<u32>,
+    demand: Vec<u32>,
+}
+
+fn transport_data(n: usize) -> Transport {
+    let mut r = Rng(42 + n as u64);
+    let cost = (0..n * n).map(|_| r.next(1, 99)).collect();
+    let demand: Vec<u32> = (0..n).map(|_| r.next(10, 50)).collect();
+    let supply = (0..n).map(|_| r.next(30, 70)).collect();
+    Transport { n, cost, supply, demand }
+}
+
+fn names(prefix: &str, n: usize) -> String {
+    (0..n).map(|i| format!("\"{prefix}{i}\"")).collect::<Vec<_>>().join(",")
+}
+
+fn array(v: &[u32]) -> String {
+    let mut s = String::from("[");
+    for (k, x) in v.iter().enumerate() {
+        if k > 0 {
+            s.push(',');
+        }
+        write!(s, "{x}").unwrap();
+    }
+    s.push(']');
+    s
+}
+
+const TRANSPORT_BODY: &str = r#""variables": { "x": { "over": ["S", "D"] } },
+  "objective": { "sense": "minimize", "expression": "sum{i in S, j in D} cost[i,j] * x[i,j]" },
+  "constraints": {
+    "supply": { "forall": "i in S", "expression": "sum{j in D} x[i,j] <= supply[i]" },
+    "demand": { "forall": "j in D", "expression": "sum{i in S} x[i,j] >= demand[j]" }
+  }"#;
+
+fn write_transport(dir: &Path, t: &Transport) -> (PathBuf, PathBuf) {
+    let n = t.n;
+    let rows: Vec<String> = (0..n).map(|i| array(&t.cost[i * n..(i + 1) * n])).collect();
+    let inline = format!(
+        "{{\n  \"name\": \"transport_{n}\",\n  \"sets\": {{ \"S\": [{}], \"D\": [{}] }},\n  \"parameters\": {{\n    \"cost\": {{ \"over\": [\"S\",\"D\"], \"values\": [{}] }},\n    \"supply\": {{ \"over\": [\"S\"], \"values\": {} }},\n    \"demand\": {{ \"over\": [\"D\"], \"values\": {} }}\n  }},\n  {TRANSPORT_BODY}\n}}\n",
+        names("s", n), names("d", n), rows.join(",\n"), array(&t.supply), array(&t.demand)
+    );
+    let inline_path = dir.join(format!("transport_{n}.json"));
+    std::fs::write(&inline_path, inline).unwrap();
+    let mut csv = String::from("src,dst,cost\n");
+    for i in 0..n {
+        for j in 0..n {
+            writeln!(csv, "s{i},d{j},{}", t.cost[i * n + j]).unwrap();
+        }
+    }
+    std::fs::write(dir.join(format!("transport_{n}_cost.csv")), csv).unwrap();
+    let csv_model = format!(
+        "{{\n  \"name\": \"transport_{n}_csv\",\n  \"sets\": {{ \"S\": [{}], \"D\": [{}] }},\n  \"parameters\": {{\n    \"cost\": {{ \"over\": [\"S\",\"D\"], \"file\": \"transport_{n}_cost.csv\", \"column\": \"cost\" }},\n    \"supply\": {{ \"over\": [\"S\"], \"values\": {} }},\n    \"demand\": {{ \"over\": [\"D\"], \"values\": {} }}\n  }},\n  {TRANSPORT_BODY}\n}}\n",
+        names("s", n), names("d", n), array(&t.supply), array(&t.demand)
+    );
+    let csv_path = dir.join(format!("transport_{n}_csv.json"));
+    std::fs::write(&csv_path, csv_model).unwrap();
+    (inline_path, csv_path)
+}
+
+/// The floor: the transportation arrays built directly (row-wise, as optform emits them).
+fn transport_floor(t: &Transport) -> Compiled {
+    let n = t.n;
+    let mut c = Compiled { sense: Some(Sense::Minimize), ..Default::default() };
+    c.col_cost = t.cost.iter().map(|&x| f64::from(x)).collect();
+    c.col_lower = vec![0.0; n * n];
+    c.col_upper = vec![f64::INFINITY; n * n];
+    c.integrality = vec![CONTINUOUS; n * n];
+    c.row_start.reserve(2 * n + 1);
+    c.row_index.reserve(2 * n * n);
+    c.row_value.reserve(2 * n * n);
+    c.row_start.push(0);
+    for i in 0..n {
+        c.row_index.extend((i * n..(i + 1) * n).map(|k| k as i32));
+        c.row_value.extend(std::iter::repeat_n(1.0, n));
+        c.row_start.push(c.row_index.len() as i32);
+        c.row_lower.push(f64::NEG_INFINITY);
+        c.row_upper.push(f64::from(t.supply[i]));
+    }
+    for j in 0..n {
+        c.row_index.extend((0..n).map(|i| (i * n + j) as i32));
+        c.row_value.extend(std::iter::repeat_n(1.0, n));
+        c.row_start.push(c.row_index.len() as i32);
+        c.row_lower.push(f64::from(t.demand[j]));
+        c.row_upper.push(f64::INFINITY);
+    }
+    c
+}
+
+// ---------- facility location: m facilities × n customers ----------
+
+struct Facility {
+    m: usize,
+    n: usize,
+    fixed: Vec<u32>,
+    capacity: Vec<u32>,
+    demand: Vec<u32>,
+    cost: Vec<u32>,
+}
+
+fn facility_data(m: usize, n: usize) -> Facility {
+    let mut r = Rng(7 + (m * n) as u64);
+    Facility {
+        m,
+        n,
+        fixed: (0..m).map(|_| r.next(500, 1500)).collect(),
+        capacity: (0..m).map(|_| r.next(200, 800)).collect(),
+        demand: (0..n).map(|_| r.next(5, 35)).collect(),
+        cost: (0..m * n).map(|_| r.next(1, 99)).collect(),
+    }
+}
+
+const FACILITY_BODY: &str = r#""variables": { "open": { "over": ["F"], "type": "binary" }, "serve": { "over": ["F", "C"], "upper": 1 } },
+  "objective": { "sense": "minimize", "expression": "sum{f in F} fixed[f] * open[f] + sum{f in F, c in C} cost[f,c] * demand[c] * serve[f,c]" },
+  "constraints": {
+    "served": { "forall": "c in C", "expression": "sum{f in F} serve[f,c] == 1" },
+    "capacity": { "forall": "f in F", "expression": "sum{c in C} demand[c] * serve[f,c] <= capacity[f] * open[f]" },
+    "link": { "forall": "f in F, c in C", "expression": "serve[f,c] <= open[f]" }
+  }"#;
+
+fn write_facility(dir: &Path, d: &Facility) -> (PathBuf, PathBuf) {
+    let (m, n) = (d.m, d.n);
+    let rows: Vec<String> = (0..m).map(|f| array(&d.cost[f * n..(f + 1) * n])).collect();
+    let head = |name: &str, cost: String| {
+        format!(
+            "{{\n  \"name\": \"{name}\",\n  \"sets\": {{ \"F\": [{}], \"C\": [{}] }},\n  \"parameters\": {{\n    \"fixed\": {{ \"over\": [\"F\"], \"values\": {} }},\n    \"capacity\": {{ \"over\": [\"F\"], \"values\": {} }},\n    \"demand\": {{ \"over\": [\"C\"], \"values\": {} }},\n    \"cost\": {cost}\n  }},\n  {FACILITY_BODY}\n}}\n",
+            names("f", m), names("c", n), array(&d.fixed), array(&d.capacity), array(&d.demand)
+        )
+    };
+    let inline_path = dir.join(format!("facility_{m}x{n}.json"));
+    std::fs::write(&inline_path, head(&format!("facility_{m}x{n}"), format!("{{ \"over\": [\"F\",\"C\"], \"values\": [{}] }}", rows.join(",\n")))).unwrap();
+    let mut csv = String::from("facility,customer,cost\n");
+    for f in 0..m {
+        for c in 0..n {
+            writeln!(csv, "f{f},c{c},{}", d.cost[f * n + c]).unwrap();
+        }
+    }
+    std::fs::write(dir.join(format!("facility_{m}x{n}_cost.csv")), csv).unwrap();
+    let csv_path = dir.join(format!("facility_{m}x{n}_csv.json"));
+    let cost = format!("{{ \"over\": [\"F\",\"C\"], \"file\": \"facility_{m}x{n}_cost.csv\", \"column\": \"cost\" }}");
+    std::fs::write(&csv_path, head(&format!("facility_{m}x{n}_csv"), cost)).unwrap();
+    (inline_path, csv_path)
+}
+
+fn facility_floor(d: &Facility) -> Compiled {
+    let (m, n) = (d.m, d.n);
+    let ncol = m + m * n;
+    let serve = |f: usize, c: usize| (m + f * n + c) as i32;
+    let mut k = Compiled { sense: Some(Sense::Minimize), ..Default::default() };
+    k.col_cost = Vec::with_capacity(ncol);
+    k.col_cost.extend(d.fixed.iter().map(|&x| f64::from(x)));
+    for f in 0..m {
+        k.col_cost.extend((0..n).map(|c| f64::from(d.cost[f * n + c]) * f64::from(d.demand[c])));
+    }
+    k.col_lower = vec![0.0; ncol];
+    k.col_upper = vec![1.0; ncol];
+    k.integrality = vec![CONTINUOUS; ncol];
+    k.integrality[..m].fill(INTEGER);
+    k.row_start.push(0);
+    let mut row = |k: &mut Compiled, entries: &mut dyn Iterator<Item = (i32, f64)>, lo: f64, hi: f64| {
+        for (i, v) in entries {
+            k.row_index.push(i);
+            k.row_value.push(v);
+        }
+        k.row_start.push(k.row_index.len() as i32);
+        k.row_lower.push(lo);
+        k.row_upper.push(hi);
+    };
+    for c in 0..n {
+        row(&mut k, &mut (0..m).map(|f| (serve(f, c), 1.0)), 1.0, 1.0);
+    }
+    for f in 0..m {
+        let mut it = (0..n).map(|c| (serve(f, c), f64::from(d.demand[c]))).chain([(f as i32, -f64::from(d.capacity[f]))]);
+        row(&mut k, &mut it, f64::NEG_INFINITY, 0.0);
+    }
+    for f in 0..m {
+        for c in 0..n {
+            row(&mut k, &mut [(serve(f, c), 1.0), (f as i32, -1.0)].into_iter(), f64::NEG_INFINITY, 0.0);
+        }
+    }
+    k
+}
+
+// ---------- measurement ----------
+
+fn secs(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64()
+}
+
+fn hand_off(c: &Compiled) -> (f64, f64, Highs) {
+    let before = rss_mib();
+    let t = Instant::now();
+    let mut h = Highs::new(false);
+    h.pass(c).expect("HiGHS accepts the model");
+    let s = secs(t);
+    (s, rss_mib() - before, h)
+}
+
+struct Row {
+    case: String,
+    cols: usize,
+    nnz: usize,
+    read: f64,
+    check: f64,
+    compile: f64,
+    handoff: f64,
+    floor_build: f64,
+    floor_handoff: f64,
+    ours_mib: f64,
+    highs_mib: f64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn measure(case: &str, path: &Path, floor: &dyn Fn() -> Compiled, reps: usize) -> Row {
+    let mut t_read = Vec::new();
+    let mut t_check = Vec::new();
+    let mut t_compile = Vec::new();
+    let mut t_hand = Vec::new();
+    let mut t_fbuild = Vec::new();
+    let mut t_fhand = Vec::new();
+    let (mut cols, mut nnz, mut ours, mut highs) = (0, 0, 0.0, 0.0);
+    for _ in 0..reps {
+        let t = Instant::now();
+        let (f, d) = load_file(path);
+        let f = f.unwrap_or_else(|| panic!("{d}"));
+        t_read.push(secs(t));
+        let t = Instant::now();
+        let (model, d) = build(&f);
+        let model = model.unwrap_or_else(|| panic!("{d}"));
+        t_check.push(secs(t));
+        let before = rss_mib();
+        let t = Instant::now();
+        let (c, d) = compile(&model);
+        let c = c.unwrap_or_else(|| panic!("{d}"));
+        t_compile.push(secs(t));
+        ours = rss_mib() - before;
+        let (s, mib, h) = hand_off(&c);
+        t_hand.push(s);
+        highs = mib;
+        drop(h);
+        (cols, nnz) = (c.num_cols(), c.num_nonzeros());
+        drop((c, model, f));
+
+        let t = Instant::now();
+        let fc = floor();
+        t_fbuild.push(secs(t));
+        assert_eq!((fc.num_cols(), fc.num_nonzeros()), (cols, nnz), "{case}: floor builds the same model");
+        let (s, _, h) = hand_off(&fc);
+        t_fhand.push(s);
+        drop(h);
+    }
+    Row {
+        case: case.to_string(),
+        cols,
+        nnz,
+        read: median(t_read),
+        check: median(t_check),
+        compile: median(t_compile),
+        handoff: median(t_hand),
+        floor_build: median(t_fbuild),
+        floor_handoff: median(t_fhand),
+        ours_mib: ours,
+        highs_mib: highs,
+    }
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "quick");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rows = Vec::new();
+    let sizes: &[usize] = if quick { &[100, 300] } else { &[100, 300, 1000] };
+    for &n in sizes {
+        let t = transport_data(n);
+        let (inline, csv) = write_transport(&dir, &t);
+        let reps = if n >= 1000 { 3 } else { 5 };
+        rows.push(measure(&format!("transport {n}×{n}"), &inline, &|| transport_floor(&t), reps));
+        rows.push(measure(&format!("transport {n}×{n} (CSV)"), &csv, &|| transport_floor(&t), reps));
+    }
+    let fl: &[(usize, usize)] = if quick { &[(50, 200)] } else { &[(50, 200), (100, 1000)] };
+    for &(m, n) in fl {
+        let d = facility_data(m, n);
+        let (inline, csv) = write_facility(&dir, &d);
+        rows.push(measure(&format!("facility {m}×{n}"), &inline, &|| facility_floor(&d), 3));
+        rows.push(measure(&format!("facility {m}×{n} (CSV)"), &csv, &|| facility_floor(&d), 3));
+    }
+    println!("| model | columns | non-zeros | (a) read | (b) check | (c) compile | (d) hand-off | floor: build + hand-off | (c)+(d) ÷ floor | (a)–(d) ÷ floor | our arrays MiB | HiGHS copy MiB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        let floor = r.floor_build + r.floor_handoff;
+        let ms = |s: f64| format!("{:.1} ms", s * 1e3);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} + {} | {:.2}× | {:.2}× | {:.0} | {:.0} |",
+            r.case,
+            r.cols,
+            r.nnz,
+            ms(r.read),
+            ms(r.check),
+            ms(r.compile),
+            ms(r.handoff),
+            ms(r.floor_build),
+            ms(r.floor_handoff),
+            (r.compile + r.handoff) / floor,
+            (r.read + r.check + r.compile + r.handoff) / floor,
+            r.ours_mib,
+            r.highs_mib
+        );
+    }
+}
