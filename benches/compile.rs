@@ -32,6 +32,14 @@ impl Rng {
     }
 }
 
+/// The generated data is deterministic, so a file written by an earlier run is reused.
+fn write_once(path: impl AsRef<Path>, text: impl AsRef<[u8]>) -> std::io::Result<()> {
+    if path.as_ref().exists() {
+        return Ok(());
+    }
+    std::fs::write(path, text)
+}
+
 // ---------- transportation: n sources × n destinations ----------
 
 struct Transport {
@@ -80,20 +88,20 @@ fn write_transport(dir: &Path, t: &Transport) -> (PathBuf, PathBuf) {
         names("s", n), names("d", n), rows.join(",\n"), array(&t.supply), array(&t.demand)
     );
     let inline_path = dir.join(format!("transport_{n}.json"));
-    std::fs::write(&inline_path, inline).unwrap();
+    write_once(&inline_path, inline).unwrap();
     let mut csv = String::from("src,dst,cost\n");
     for i in 0..n {
         for j in 0..n {
             writeln!(csv, "s{i},d{j},{}", t.cost[i * n + j]).unwrap();
         }
     }
-    std::fs::write(dir.join(format!("transport_{n}_cost.csv")), csv).unwrap();
+    write_once(dir.join(format!("transport_{n}_cost.csv")), csv).unwrap();
     let csv_model = format!(
         "{{\n  \"name\": \"transport_{n}_csv\",\n  \"sets\": {{ \"S\": [{}], \"D\": [{}] }},\n  \"parameters\": {{\n    \"cost\": {{ \"over\": [\"S\",\"D\"], \"file\": \"transport_{n}_cost.csv\", \"column\": \"cost\" }},\n    \"supply\": {{ \"over\": [\"S\"], \"values\": {} }},\n    \"demand\": {{ \"over\": [\"D\"], \"values\": {} }}\n  }},\n  {TRANSPORT_BODY}\n}}\n",
         names("s", n), names("d", n), array(&t.supply), array(&t.demand)
     );
     let csv_path = dir.join(format!("transport_{n}_csv.json"));
-    std::fs::write(&csv_path, csv_model).unwrap();
+    write_once(&csv_path, csv_model).unwrap();
     (inline_path, csv_path)
 }
 
@@ -167,17 +175,24 @@ fn write_facility(dir: &Path, d: &Facility) -> (PathBuf, PathBuf) {
         )
     };
     let inline_path = dir.join(format!("facility_{m}x{n}.json"));
-    std::fs::write(&inline_path, head(&format!("facility_{m}x{n}"), format!("{{ \"over\": [\"F\",\"C\"], \"values\": [{}] }}", rows.join(",\n")))).unwrap();
+    write_once(
+        &inline_path,
+        head(
+            &format!("facility_{m}x{n}"),
+            format!("{{ \"over\": [\"F\",\"C\"], \"values\": [{}] }}", rows.join(",\n")),
+        ),
+    )
+    .unwrap();
     let mut csv = String::from("facility,customer,cost\n");
     for f in 0..m {
         for c in 0..n {
             writeln!(csv, "f{f},c{c},{}", d.cost[f * n + c]).unwrap();
         }
     }
-    std::fs::write(dir.join(format!("facility_{m}x{n}_cost.csv")), csv).unwrap();
+    write_once(dir.join(format!("facility_{m}x{n}_cost.csv")), csv).unwrap();
     let csv_path = dir.join(format!("facility_{m}x{n}_csv.json"));
     let cost = format!("{{ \"over\": [\"F\",\"C\"], \"file\": \"facility_{m}x{n}_cost.csv\", \"column\": \"cost\" }}");
-    std::fs::write(&csv_path, head(&format!("facility_{m}x{n}_csv"), cost)).unwrap();
+    write_once(&csv_path, head(&format!("facility_{m}x{n}_csv"), cost)).unwrap();
     (inline_path, csv_path)
 }
 
@@ -209,7 +224,8 @@ fn facility_floor(d: &Facility) -> Compiled {
         row(&mut k, &mut (0..m).map(|f| (serve(f, c), 1.0)), 1.0, 1.0);
     }
     for f in 0..m {
-        let mut it = (0..n).map(|c| (serve(f, c), f64::from(d.demand[c]))).chain([(f as i32, -f64::from(d.capacity[f]))]);
+        let mut it =
+            (0..n).map(|c| (serve(f, c), f64::from(d.demand[c]))).chain([(f as i32, -f64::from(d.capacity[f]))]);
         row(&mut k, &mut it, f64::NEG_INFINITY, 0.0);
     }
     for f in 0..m {
@@ -226,27 +242,61 @@ fn secs(t: Instant) -> f64 {
     t.elapsed().as_secs_f64()
 }
 
-fn hand_off(c: &Compiled) -> (f64, f64, Highs) {
-    let before = rss_mib();
+/// Peak resident memory of this process so far (VmHWM), in MiB.
+fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+fn hand_off(c: &Compiled) -> (f64, Highs) {
     let t = Instant::now();
     let mut h = Highs::new(false);
     h.pass(c).expect("HiGHS accepts the model");
-    let s = secs(t);
-    (s, rss_mib() - before, h)
+    (secs(t), h)
+}
+
+/// One run of the optform pipeline on a model file: (read, check, compile, hand-off) seconds.
+fn ours(path: &Path) -> ([f64; 4], Compiled, Highs) {
+    let t = Instant::now();
+    let (f, d) = load_file(path);
+    let f = f.unwrap_or_else(|| panic!("{d}"));
+    let read = secs(t);
+    let t = Instant::now();
+    let (model, d) = build(&f);
+    let model = model.unwrap_or_else(|| panic!("{d}"));
+    let check = secs(t);
+    let t = Instant::now();
+    let (c, d) = compile(&model);
+    let c = c.unwrap_or_else(|| panic!("{d}"));
+    let comp = secs(t);
+    let (hand, h) = hand_off(&c);
+    ([read, check, comp, hand], c, h)
+}
+
+struct Case {
+    name: String,
+    path: PathBuf,
+    floor: Box<dyn Fn() -> Compiled>,
+    reps: usize,
 }
 
 struct Row {
     case: String,
     cols: usize,
     nnz: usize,
-    read: f64,
-    check: f64,
-    compile: f64,
-    handoff: f64,
+    phases: [f64; 4],
     floor_build: f64,
     floor_handoff: f64,
-    ours_mib: f64,
-    highs_mib: f64,
+    ours_peak: f64,
+    ours_highs: f64,
+    floor_peak: f64,
+    floor_highs: f64,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -254,99 +304,157 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn measure(case: &str, path: &Path, floor: &dyn Fn() -> Compiled, reps: usize) -> Row {
-    let mut t_read = Vec::new();
-    let mut t_check = Vec::new();
-    let mut t_compile = Vec::new();
-    let mut t_hand = Vec::new();
-    let mut t_fbuild = Vec::new();
-    let mut t_fhand = Vec::new();
-    let (mut cols, mut nnz, mut ours, mut highs) = (0, 0, 0.0, 0.0);
-    for _ in 0..reps {
-        let t = Instant::now();
-        let (f, d) = load_file(path);
-        let f = f.unwrap_or_else(|| panic!("{d}"));
-        t_read.push(secs(t));
-        let t = Instant::now();
-        let (model, d) = build(&f);
-        let model = model.unwrap_or_else(|| panic!("{d}"));
-        t_check.push(secs(t));
-        let before = rss_mib();
-        let t = Instant::now();
-        let (c, d) = compile(&model);
-        let c = c.unwrap_or_else(|| panic!("{d}"));
-        t_compile.push(secs(t));
-        ours = rss_mib() - before;
-        let (s, mib, h) = hand_off(&c);
-        t_hand.push(s);
-        highs = mib;
+/// Timings: one warm-up of each side, then alternating repetitions; medians.
+fn time_case(case: &Case) -> Row {
+    let mut phases: [Vec<f64>; 4] = Default::default();
+    let (mut fb, mut fh) = (Vec::new(), Vec::new());
+    let (mut cols, mut nnz) = (0, 0);
+    for rep in 0..=case.reps {
+        let (p, c, h) = ours(&case.path);
         drop(h);
         (cols, nnz) = (c.num_cols(), c.num_nonzeros());
-        drop((c, model, f));
-
+        drop(c);
         let t = Instant::now();
-        let fc = floor();
-        t_fbuild.push(secs(t));
-        assert_eq!((fc.num_cols(), fc.num_nonzeros()), (cols, nnz), "{case}: floor builds the same model");
-        let (s, _, h) = hand_off(&fc);
-        t_fhand.push(s);
-        drop(h);
+        let fc = (case.floor)();
+        let build = secs(t);
+        assert_eq!((fc.num_cols(), fc.num_nonzeros()), (cols, nnz), "{}: the floor builds the same model", case.name);
+        let (hand, h) = hand_off(&fc);
+        drop((h, fc));
+        if rep > 0 {
+            for k in 0..4 {
+                phases[k].push(p[k]);
+            }
+            fb.push(build);
+            fh.push(hand);
+        }
     }
     Row {
-        case: case.to_string(),
+        case: case.name.clone(),
         cols,
         nnz,
-        read: median(t_read),
-        check: median(t_check),
-        compile: median(t_compile),
-        handoff: median(t_hand),
-        floor_build: median(t_fbuild),
-        floor_handoff: median(t_fhand),
-        ours_mib: ours,
-        highs_mib: highs,
+        phases: phases.map(median),
+        floor_build: median(fb),
+        floor_handoff: median(fh),
+        ours_peak: 0.0,
+        ours_highs: 0.0,
+        floor_peak: 0.0,
+        floor_highs: 0.0,
     }
 }
 
-fn main() {
-    let quick = std::env::args().any(|a| a == "quick");
+/// Memory in a fresh process per side: peak before the hand-off, and what the hand-off adds.
+fn child(case: &Case, side: &str) {
+    let before;
+    let h = if side == "ours" {
+        let (f, _) = load_file(&case.path);
+        let (model, _) = build(&f.unwrap());
+        let (c, _) = compile(&model.unwrap());
+        before = peak_mib();
+        hand_off(&c.unwrap()).1
+    } else {
+        let c = (case.floor)();
+        before = peak_mib();
+        hand_off(&c).1
+    };
+    println!("{before} {}", peak_mib() - before);
+    drop(h);
+}
+
+fn memory(index: usize, side: &str) -> (f64, f64) {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["child", &index.to_string(), side])
+        .args(std::env::args().skip(1).filter(|a| a == "quick"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text.split_whitespace().map(|x| x.parse::<f64>().unwrap_or(f64::NAN));
+    (it.next().unwrap_or(f64::NAN), it.next().unwrap_or(f64::NAN))
+}
+
+fn cases(quick: bool) -> Vec<Case> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     std::fs::create_dir_all(&dir).unwrap();
-    let mut rows = Vec::new();
+    let mut out = Vec::new();
     let sizes: &[usize] = if quick { &[100, 300] } else { &[100, 300, 1000] };
     for &n in sizes {
-        let t = transport_data(n);
+        let t = std::rc::Rc::new(transport_data(n));
         let (inline, csv) = write_transport(&dir, &t);
-        let reps = if n >= 1000 { 3 } else { 5 };
-        rows.push(measure(&format!("transport {n}×{n}"), &inline, &|| transport_floor(&t), reps));
-        rows.push(measure(&format!("transport {n}×{n} (CSV)"), &csv, &|| transport_floor(&t), reps));
+        let reps = if n >= 1000 { 5 } else { 9 };
+        let (t1, t2) = (t.clone(), t.clone());
+        out.push(Case {
+            name: format!("transport {n}×{n}"),
+            path: inline,
+            floor: Box::new(move || transport_floor(&t1)),
+            reps,
+        });
+        out.push(Case {
+            name: format!("transport {n}×{n} (CSV)"),
+            path: csv,
+            floor: Box::new(move || transport_floor(&t2)),
+            reps,
+        });
     }
     let fl: &[(usize, usize)] = if quick { &[(50, 200)] } else { &[(50, 200), (100, 1000)] };
     for &(m, n) in fl {
-        let d = facility_data(m, n);
+        let d = std::rc::Rc::new(facility_data(m, n));
         let (inline, csv) = write_facility(&dir, &d);
-        rows.push(measure(&format!("facility {m}×{n}"), &inline, &|| facility_floor(&d), 3));
-        rows.push(measure(&format!("facility {m}×{n} (CSV)"), &csv, &|| facility_floor(&d), 3));
+        let (d1, d2) = (d.clone(), d.clone());
+        out.push(Case {
+            name: format!("facility {m}×{n}"),
+            path: inline,
+            floor: Box::new(move || facility_floor(&d1)),
+            reps: 5,
+        });
+        out.push(Case {
+            name: format!("facility {m}×{n} (CSV)"),
+            path: csv,
+            floor: Box::new(move || facility_floor(&d2)),
+            reps: 5,
+        });
     }
-    println!("| model | columns | non-zeros | (a) read | (b) check | (c) compile | (d) hand-off | floor: build + hand-off | (c)+(d) ÷ floor | (a)–(d) ÷ floor | our arrays MiB | HiGHS copy MiB |");
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "quick");
+    if let Some(k) = args.iter().position(|a| a == "child") {
+        let index: usize = args[k + 1].parse().unwrap();
+        let all = cases(quick);
+        child(&all[index], &args[k + 2]);
+        return;
+    }
+    let all = cases(quick);
+    // `-- only transport` runs the cases whose name contains the word.
+    let only = args.iter().position(|a| a == "only").and_then(|k| args.get(k + 1)).cloned();
+    println!("| model | columns | non-zeros | (a) read | (b) check | (c) compile | (d) hand-off | floor: build + hand-off | (c)+(d) ÷ floor | (a)–(d) ÷ floor | peak MiB before hand-off: ours / floor | HiGHS's copy MiB |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for r in &rows {
+    for (k, case) in all.iter().enumerate() {
+        if only.as_ref().is_some_and(|w| !case.name.contains(w.as_str())) {
+            continue;
+        }
+        let mut r = time_case(case);
+        (r.ours_peak, r.ours_highs) = memory(k, "ours");
+        (r.floor_peak, r.floor_highs) = memory(k, "floor");
         let floor = r.floor_build + r.floor_handoff;
         let ms = |s: f64| format!("{:.1} ms", s * 1e3);
+        let [a, b, c, d] = r.phases;
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} + {} | {:.2}× | {:.2}× | {:.0} | {:.0} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} + {} | {:.2}× | {:.2}× | {:.0} / {:.0} | {:.0} |",
             r.case,
             r.cols,
             r.nnz,
-            ms(r.read),
-            ms(r.check),
-            ms(r.compile),
-            ms(r.handoff),
+            ms(a),
+            ms(b),
+            ms(c),
+            ms(d),
             ms(r.floor_build),
             ms(r.floor_handoff),
-            (r.compile + r.handoff) / floor,
-            (r.read + r.check + r.compile + r.handoff) / floor,
-            r.ours_mib,
-            r.highs_mib
+            (c + d) / floor,
+            (a + b + c + d) / floor,
+            r.ours_peak,
+            r.floor_peak,
+            r.ours_highs.max(r.floor_highs)
         );
     }
 }

@@ -139,14 +139,10 @@ impl Emitter {
     }
 }
 
-fn division_by_zero(span: Span) -> crate::model::eval::EvalError {
-    crate::model::eval::EvalError {
-        code: crate::model::Code::Arithmetic,
-        message: "division by zero".into(),
-        span,
-        help: Some("the divisor evaluates to 0 for this index; guard it with a filter or `if`".into()),
-        in_forall: false,
-    }
+fn division_by_zero(span: Span) -> Box<crate::model::eval::EvalError> {
+    let mut e = crate::model::eval::EvalError::new(crate::model::Code::Arithmetic, "division by zero".into(), span);
+    e.help = Some("the divisor evaluates to 0 for this index; guard it with a filter or `if`".into());
+    e
 }
 
 /// `Σ q·x[i]·x[j]` → lower triangle of Q with `objective = ½ x'Qx`, column-wise.

@@ -8,7 +8,7 @@ mod emit;
 use std::cell::Cell;
 
 use crate::expr::RelOp;
-use crate::model::eval::{Env, Eval, EvalError};
+use crate::model::eval::{Env, Eval, EvalError, EvalResult};
 use crate::model::ir::*;
 use crate::model::sets::Atom;
 use crate::model::{Code, Diagnostic, Diagnostics, Model, Sense, VarType};
@@ -89,7 +89,7 @@ fn key_arity(c: &crate::model::Constraint) -> usize {
 }
 
 /// Where an instantiation error was found.
-pub(crate) fn eval_diag(e: EvalError, path: &str, src: &str) -> Diagnostic {
+pub(crate) fn eval_diag(e: Box<EvalError>, path: &str, src: &str) -> Diagnostic {
     Diagnostic::error(e.code, path, e.message).at(src, e.span).help_opt(e.help)
 }
 
@@ -194,10 +194,11 @@ fn constraint(
     let ev = evaluator(model, &con.slots, hits);
     let mut env = Env::new(con.slots.len());
     let arity = key_arity(con);
-    let mut body_error: Option<EvalError> = None;
+    // Errors of the body point into the expression; others come from the `forall` filter.
+    let mut body_failed = false;
     let mut empty_rows = 0usize;
     let mut first_empty: Option<String> = None;
-    let mut instance = |env: &mut Env| -> Result<(), EvalError> {
+    let mut instance = |env: &mut Env| -> EvalResult<()> {
         let row = emit_row(&ev, con, env, em, out);
         match row {
             Ok(has_terms) => {
@@ -215,14 +216,8 @@ fn constraint(
                     e.message =
                         format!("{} (in {}[{}])", e.message, con.name, model.names.show_tuple(&env.atoms[..arity]));
                 }
-                body_error = Some(e);
-                Err(EvalError {
-                    code: Code::Arithmetic,
-                    message: String::new(),
-                    span: Default::default(),
-                    help: None,
-                    in_forall: false,
-                })
+                body_failed = true;
+                Err(e)
             }
         }
     };
@@ -231,10 +226,9 @@ fn constraint(
         None => instance(&mut env),
     };
     if let Err(e) = res {
-        match (body_error, &con.forall) {
-            (Some(b), _) => diags.push(eval_diag(b, &con.expr_path, &con.expr_src)),
-            (None, Some(fa)) => diags.push(eval_diag(e, &fa.path, &fa.src)),
-            (None, None) => diags.push(eval_diag(e, &con.expr_path, &con.expr_src)),
+        match (&con.forall, body_failed) {
+            (Some(fa), false) => diags.push(eval_diag(e, &fa.path, &fa.src)),
+            _ => diags.push(eval_diag(e, &con.expr_path, &con.expr_src)),
         }
         return;
     }
@@ -261,7 +255,7 @@ fn emit_row(
     env: &mut Env,
     em: &mut Emitter,
     out: &mut Compiled,
-) -> Result<bool, EvalError> {
+) -> EvalResult<bool> {
     let sink = &mut em.sink;
     sink.clear();
     let (lo, hi) = if con.parts.len() == 3 {

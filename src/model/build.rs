@@ -249,7 +249,7 @@ impl<'f> Builder<'f> {
         let mut elems = Vec::new();
         for row in &csv.rows {
             for &c in &cols {
-                elems.push(atom_of_text(&mut self.names, row.get(c).map(String::as_str).unwrap_or("")));
+                elems.push(atom_of_text(&mut self.names, row.get(c).unwrap_or("")));
             }
         }
         self.finish_set(name, path, cols.len(), elems)
@@ -367,15 +367,8 @@ impl<'f> Builder<'f> {
     fn fill(&mut self, id: ParamId, source: &ParamSource) {
         let def = self.param_defs[id];
         let mut values = std::mem::take(&mut self.params[id].values);
-        let mut filler = Filler {
-            names: &self.names,
-            sets: &self.sets,
-            dims: &self.params[id].dims,
-            strides: &self.params[id].strides,
-            values: &mut values,
-            path: &def.path,
-            errors: Vec::new(),
-        };
+        let p = &self.params[id];
+        let mut filler = Filler::new(&self.names, &self.sets, &p.dims, &p.strides, &mut values, &def.path);
         match source {
             ParamSource::Scalar(v) if filler.dims.is_empty() => filler.values[0] = *v,
             ParamSource::Scalar(_) => filler.errors.push(
@@ -396,17 +389,11 @@ impl<'f> Builder<'f> {
                         "a scalar parameter's value must be a number",
                     )),
                     (false, _) => {
-                        let mut sub = Filler {
-                            path: &format!("{}{where_}", def.path),
-                            errors: Vec::new(),
-                            values: filler.values,
-                            ..filler
-                        };
+                        let path = format!("{}{where_}", def.path);
+                        let p = &self.params[id];
+                        let mut sub = Filler::new(&self.names, &self.sets, &p.dims, &p.strides, filler.values, &path);
                         sub.nested(v);
-                        let errs = sub.errors;
-                        self.diags.0.extend(errs);
-                        self.params[id].values = values;
-                        return;
+                        filler.errors.append(&mut sub.errors);
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! Set elements and parameter data from the model file and from CSV/JSON files beside it.
 //! Every problem names the parameter (or file), the entry, and what was expected.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::Value;
@@ -13,7 +14,7 @@ use super::sets::{Atom, Interner, SetData};
 pub struct Csv {
     pub file: String,
     pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<csv::StringRecord>,
 }
 
 pub fn read_csv(base: &Path, file: &str, path: &str) -> Result<Csv, Diagnostic> {
@@ -27,7 +28,7 @@ pub fn read_csv(base: &Path, file: &str, path: &str) -> Result<Csv, Diagnostic> 
     let mut rows = Vec::new();
     for (k, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| Diagnostic::error(Code::DataFile, path, format!("{file}, row {}: {e}", k + 2)))?;
-        rows.push(rec.iter().map(String::from).collect());
+        rows.push(rec);
     }
     Ok(Csv { file: file.to_string(), headers, rows })
 }
@@ -77,7 +78,22 @@ fn key_atom(names: &Interner, set: &SetData, comp: usize, key: &str) -> Option<A
     }
 }
 
+/// A data key as text: JSON strings as they are, integral numbers without a fraction.
+fn key_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 => format!("{}", f as i64),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
 /// Fills a dense parameter array from keyed entries, reporting unknown keys.
+///
+/// Keys are resolved level by level (an outer map key once, not once per leaf), through a
+/// text → position table per dimension, so reading data costs one small hash per key.
 pub struct Filler<'a> {
     pub names: &'a Interner,
     pub sets: &'a [SetData],
@@ -86,9 +102,28 @@ pub struct Filler<'a> {
     pub values: &'a mut Vec<f64>,
     pub path: &'a str,
     pub errors: Vec<Diagnostic>,
+    keymaps: Vec<Option<HashMap<String, u32>>>,
 }
 
-impl Filler<'_> {
+impl<'a> Filler<'a> {
+    pub fn new(
+        names: &'a Interner,
+        sets: &'a [SetData],
+        dims: &'a [SetId],
+        strides: &'a [usize],
+        values: &'a mut Vec<f64>,
+        path: &'a str,
+    ) -> Self {
+        let keymaps = dims
+            .iter()
+            .map(|&d| {
+                let set = &sets[d];
+                (set.arity == 1).then(|| (0..set.len()).map(|k| (names.show(set.elem(k)[0]), k as u32)).collect())
+            })
+            .collect();
+        Filler { names, sets, dims, strides, values, path, errors: Vec::new(), keymaps }
+    }
+
     fn key_len(&self) -> usize {
         self.dims.iter().map(|&d| self.sets[d].arity).sum()
     }
@@ -109,63 +144,76 @@ impl Filler<'_> {
         self.errors.push(Diagnostic::error(Code::MissingData, format!("{}{where_}", self.path), msg).help_opt(help));
     }
 
-    /// Stores `value` at the entry named by `keys` (one text per key item).
-    pub fn put(&mut self, keys: &[String], value: f64, where_: &str) {
-        let mut offset = 0;
-        let mut k = 0;
-        for (d, &s) in self.dims.iter().enumerate() {
-            let set = &self.sets[s];
-            let mut tuple = Vec::with_capacity(set.arity);
-            for c in 0..set.arity {
-                match key_atom(self.names, set, c, &keys[k + c]) {
-                    Some(a) => tuple.push(a),
-                    None => {
-                        tuple.clear();
-                        break;
-                    }
-                }
+    /// Position in dimension `d` of the element named by `keys` (one text per tuple item).
+    fn position<S: AsRef<str>>(&mut self, d: usize, keys: &[S], where_: &str) -> Option<usize> {
+        let set = &self.sets[self.dims[d]];
+        let found = match &self.keymaps[d] {
+            Some(map) => map.get(keys[0].as_ref()).copied(),
+            None => {
+                let atoms: Option<Vec<Atom>> =
+                    keys.iter().enumerate().map(|(c, k)| key_atom(self.names, set, c, k.as_ref())).collect();
+                atoms.and_then(|a| set.position(&a))
             }
-            let Some(pos) = set.position(&tuple).filter(|_| !tuple.is_empty()) else {
-                let shown = keys[k..k + set.arity].join(",");
-                let elems: Vec<String> = (0..set.len()).map(|e| self.names.show_tuple(set.elem(e))).collect();
-                let help = did_you_mean(&shown, elems.iter().map(String::as_str))
-                    .unwrap_or_else(|| format!("elements of {}: {}", set.name, set.preview(self.names, 8)));
-                self.err(where_, format!("`{shown}` is not an element of set `{}`", set.name), Some(help));
-                return;
-            };
-            offset += pos as usize * self.strides[d];
-            k += set.arity;
+        };
+        if found.is_none() {
+            let shown = keys.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(",");
+            let elems: Vec<String> = (0..set.len()).map(|e| self.names.show_tuple(set.elem(e))).collect();
+            let help = did_you_mean(&shown, elems.iter().map(String::as_str))
+                .unwrap_or_else(|| format!("elements of {}: {}", set.name, set.preview(self.names, 8)));
+            let msg = format!("`{shown}` is not an element of set `{}`", set.name);
+            self.err(where_, msg, Some(help));
         }
-        self.values[offset] = value;
+        found.map(|p| p as usize * self.strides[d])
+    }
+
+    /// Offset of a full key (all dimensions' items in order).
+    fn offset<S: AsRef<str>>(&mut self, keys: &[S], where_: &str) -> Option<usize> {
+        let mut off = 0;
+        let mut k = 0;
+        for d in 0..self.dims.len() {
+            let arity = self.sets[self.dims[d]].arity;
+            off += self.position(d, &keys[k..k + arity], where_)?;
+            k += arity;
+        }
+        Some(off)
     }
 
     /// Nested maps (or positional arrays) in dimension order.
     pub fn nested(&mut self, v: &Value) {
-        let mut keys = Vec::new();
-        self.walk(v, &mut keys, String::new());
+        let mut pending = Vec::new();
+        self.walk(v, 0, 0, &mut pending, String::new());
     }
 
-    fn walk(&mut self, v: &Value, keys: &mut Vec<String>, where_: String) {
-        let depth = keys.len();
-        if depth == self.key_len() {
+    fn walk(&mut self, v: &Value, level: usize, offset: usize, pending: &mut Vec<String>, where_: String) {
+        if level == self.key_len() {
             match v.as_f64() {
-                Some(x) => self.put(keys, x, &where_),
+                Some(x) => self.values[offset] = x,
                 None => self.err(&where_, format!("expected a number, found {v}"), None),
             }
             return;
         }
+        let (d, comp) = self.comp_of(level);
+        let arity = self.sets[self.dims[d]].arity;
         match v {
             Value::Object(m) => {
                 for (key, sub) in m {
-                    keys.push(key.clone());
-                    self.walk(sub, keys, format!("{where_}.{key}"));
-                    keys.pop();
+                    let here = format!("{where_}.{key}");
+                    pending.push(key.clone());
+                    if comp + 1 == arity {
+                        let start = pending.len() - arity;
+                        let keys: Vec<String> = pending[start..].to_vec();
+                        if let Some(off) = self.position(d, &keys, &here) {
+                            self.walk(sub, level + 1, offset + off, pending, here);
+                        }
+                    } else {
+                        self.walk(sub, level + 1, offset, pending, here);
+                    }
+                    pending.pop();
                 }
             }
             Value::Array(items) => {
-                let (d, comp) = self.comp_of(depth);
                 let set = &self.sets[self.dims[d]];
-                if comp != 0 || set.arity != 1 || items.len() != set.len() {
+                if comp != 0 || arity != 1 || items.len() != set.len() {
                     let msg = format!(
                         "a positional array needs one value per element of `{}` ({}), found {}",
                         set.name,
@@ -175,15 +223,12 @@ impl Filler<'_> {
                     self.err(&where_, msg, Some("or give a map from element to value".into()));
                     return;
                 }
-                let elems: Vec<String> = (0..set.len()).map(|e| self.names.show(set.elem(e)[0])).collect();
+                let stride = self.strides[d];
                 for (e, sub) in items.iter().enumerate() {
-                    keys.push(elems[e].clone());
-                    self.walk(sub, keys, format!("{where_}[{e}]"));
-                    keys.pop();
+                    self.walk(sub, level + 1, offset + e * stride, pending, format!("{where_}[{e}]"));
                 }
             }
             other => {
-                let (d, _) = self.comp_of(depth);
                 let set = &self.sets[self.dims[d]].name;
                 self.err(&where_, format!("expected a map keyed by elements of `{set}`, found {other}"), None);
             }
@@ -206,15 +251,13 @@ impl Filler<'_> {
                     continue;
                 }
             };
-            let keys: Vec<String> = items[..k]
-                .iter()
-                .map(|v| match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect();
+            let keys: Vec<String> = items[..k].iter().map(key_text).collect();
             match items[k].as_f64() {
-                Some(x) => self.put(&keys, x, &where_),
+                Some(x) => {
+                    if let Some(off) = self.offset(&keys, &where_) {
+                        self.values[off] = x;
+                    }
+                }
                 None => self.err(&where_, format!("the last item of a row is the value; found {}", items[k]), None),
             }
         }
@@ -256,17 +299,34 @@ impl Filler<'_> {
                 }
             }
         };
+        let mut cells: Vec<&str> = Vec::with_capacity(k);
         for (r, row) in csv.rows.iter().enumerate() {
             let line = r + 2;
-            let where_ = format!(" ({}, row {line})", csv.file);
-            let cell = row.get(value_col).map(String::as_str).unwrap_or("");
+            let cell = row.get(value_col).unwrap_or("");
             let Ok(x) = cell.parse::<f64>() else {
                 let col = &csv.headers[value_col];
+                let where_ = format!(" ({}, row {line})", csv.file);
                 self.err(&where_, format!("{}, row {line}, column `{col}`: `{cell}` is not a number", csv.file), None);
                 continue;
             };
-            let keys: Vec<String> = key_cols.iter().map(|&c| row.get(c).cloned().unwrap_or_default()).collect();
-            self.put(&keys, x, &where_);
+            cells.clear();
+            cells.extend(key_cols.iter().map(|&c| row.get(c).unwrap_or("")));
+            let mut off = Some(0);
+            let mut at = 0;
+            for d in 0..self.dims.len() {
+                let arity = self.sets[self.dims[d]].arity;
+                let pos = match &self.keymaps[d] {
+                    Some(map) => map.get(cells[at]).map(|&p| p as usize * self.strides[d]),
+                    None => None,
+                };
+                let pos =
+                    pos.or_else(|| self.position(d, &cells[at..at + arity], &format!(" ({}, row {line})", csv.file)));
+                off = off.zip(pos).map(|(a, b)| a + b);
+                at += arity;
+            }
+            if let Some(off) = off {
+                self.values[off] = x;
+            }
         }
     }
 }

@@ -17,21 +17,27 @@ pub struct EvalError {
     pub message: String,
     pub span: Span,
     pub help: Option<String>,
-    /// Raised by a `forall` filter or binding rather than the expression body.
-    pub in_forall: bool,
 }
 
 impl EvalError {
-    fn new(code: super::Code, message: String, span: Span) -> Self {
-        EvalError { code, message, span, help: None, in_forall: false }
+    pub fn new(code: super::Code, message: String, span: Span) -> Box<Self> {
+        Box::new(EvalError { code, message, span, help: None })
     }
+}
+
+trait Help {
+    fn help(self, h: impl Into<String>) -> Self;
+}
+
+impl Help for Box<EvalError> {
     fn help(mut self, h: impl Into<String>) -> Self {
         self.help = Some(h.into());
         self
     }
 }
 
-pub type EvalResult<T> = Result<T, EvalError>;
+/// Boxed, so that the `Ok` path of the hot recursive evaluators stays two words wide.
+pub type EvalResult<T> = Result<T, Box<EvalError>>;
 
 /// Values of the index slots of the expression being evaluated.
 #[derive(Debug, Clone)]

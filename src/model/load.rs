@@ -157,7 +157,7 @@ pub fn load_str(text: &str, origin: &str, base_dir: PathBuf) -> (Option<Formulat
         }
     };
     let mut l = Loader { diags: &mut diags };
-    let f = l.formulation(&value, base_dir);
+    let f = l.formulation(value, base_dir);
     (f, diags)
 }
 
@@ -242,8 +242,11 @@ impl Loader<'_> {
         }
     }
 
-    fn formulation(&mut self, v: &Value, base_dir: PathBuf) -> Option<Formulation> {
-        let m = self.object(v, "", "the formulation")?;
+    /// Takes the document by value: large data (set lists, parameter values) moves into the
+    /// formulation instead of being copied.
+    fn formulation(&mut self, mut v: Value, base_dir: PathBuf) -> Option<Formulation> {
+        self.object(&v, "", "the formulation")?;
+        let m = v.as_object_mut().expect("checked to be an object");
         self.check_keys(m, "", TOP_KEYS);
         let mut f = Formulation { base_dir, ..Default::default() };
         f.name = match m.get("name") {
@@ -251,15 +254,15 @@ impl Loader<'_> {
             None => String::from("model"),
         };
         f.description = m.get("description").and_then(|v| self.string(v, "description"));
-        if let Some(sets) = m.get("sets").and_then(|v| self.object(v, "sets", "`sets`")) {
-            for (name, v) in sets {
+        if let Some(sets) = m.get_mut("sets").filter(|v| self.object(v, "sets", "`sets`").is_some()) {
+            for (name, v) in sets.as_object_mut().expect("checked") {
                 if let Some(s) = self.set(name, v) {
                     f.sets.push(s);
                 }
             }
         }
-        if let Some(ps) = m.get("parameters").and_then(|v| self.object(v, "parameters", "`parameters`")) {
-            for (name, v) in ps {
+        if let Some(ps) = m.get_mut("parameters").filter(|v| self.object(v, "parameters", "`parameters`").is_some()) {
+            for (name, v) in ps.as_object_mut().expect("checked") {
                 if let Some(p) = self.param(name, v) {
                     f.params.push(p);
                 }
@@ -302,10 +305,10 @@ impl Loader<'_> {
         Some(f)
     }
 
-    fn set(&mut self, name: &str, v: &Value) -> Option<SetDef> {
+    fn set(&mut self, name: &str, v: &mut Value) -> Option<SetDef> {
         let path = join("sets", name);
         let source = match v {
-            Value::Array(items) => SetSource::List(items.clone()),
+            Value::Array(items) => SetSource::List(std::mem::take(items)),
             Value::String(s) => {
                 let Some((lo, hi)) = s.split_once("..") else {
                     self.err(Code::InvalidValue, &path, format!("`{s}` is not a set")).help =
@@ -383,7 +386,7 @@ impl Loader<'_> {
         out
     }
 
-    fn param(&mut self, name: &str, v: &Value) -> Option<ParamDef> {
+    fn param(&mut self, name: &str, v: &mut Value) -> Option<ParamDef> {
         let path = join("parameters", name);
         let mut def = ParamDef {
             name: name.to_string(),
@@ -416,9 +419,9 @@ impl Loader<'_> {
                     return None;
                 }
                 def.source = match given.first().copied() {
-                    Some("values") => ParamSource::Values(m["values"].clone()),
-                    Some("rows") => match &m["rows"] {
-                        Value::Array(rows) => ParamSource::Rows(rows.clone()),
+                    Some("values") => ParamSource::Values(m.get_mut("values").map(Value::take).unwrap_or_default()),
+                    Some("rows") => match m.get_mut("rows").expect("given") {
+                        Value::Array(rows) => ParamSource::Rows(std::mem::take(rows)),
                         other => {
                             self.err(
                                 Code::InvalidValue,
