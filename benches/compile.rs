@@ -424,6 +424,18 @@ fn main() {
         child(&all[index], &args[k + 2]);
         return;
     }
+    if let Some(k) = args.iter().position(|a| a == "profile-compile") {
+        // For profilers: compile one model file repeatedly.
+        let (f, _) = load_file(Path::new(&args[k + 1]));
+        let (model, _) = build(&f.unwrap());
+        let model = model.unwrap();
+        for _ in 0..20 {
+            let t = Instant::now();
+            let (c, _) = compile(&model);
+            eprintln!("compile {:.1} ms, {} non-zeros", secs(t) * 1e3, c.unwrap().num_nonzeros());
+        }
+        return;
+    }
     let all = cases(quick);
     // `-- only transport` runs the cases whose name contains the word.
     let only = args.iter().position(|a| a == "only").and_then(|k| args.get(k + 1)).cloned();

@@ -22,55 +22,41 @@ impl Sink {
     }
 }
 
-/// Row builder: a sink plus per-column stamps that merge repeated columns in O(1).
-pub struct Emitter {
-    pub sink: Sink,
-    /// `stamp[col] == row_serial` when `col` is already in the current row, at `slot[col]`.
-    stamp: Vec<u32>,
-    slot: Vec<u32>,
-    serial: u32,
-}
-
-impl Emitter {
-    pub fn new(num_cols: usize) -> Emitter {
-        Emitter { sink: Sink::default(), stamp: vec![0; num_cols], slot: vec![0; num_cols], serial: 0 }
-    }
-
-    /// Appends the current row's merged, non-zero terms; returns how many.
+impl Sink {
+    /// Appends the row's terms, repeated columns merged and zeros dropped; returns how many.
     pub fn flush_row(&mut self, index: &mut Vec<i32>, value: &mut Vec<f64>) -> usize {
-        self.serial = self.serial.wrapping_add(1);
-        if self.serial == 0 {
-            self.stamp.fill(0);
-            self.serial = 1;
+        let terms = &mut self.terms;
+        // Rows built by one sum over a set come out in increasing column order, so the
+        // sequential check is almost always enough; otherwise sort and merge (rows are short).
+        if !terms.windows(2).all(|w| w[0].0 < w[1].0) {
+            terms.sort_unstable_by_key(|t| t.0);
+            let mut w = 0;
+            for r in 0..terms.len() {
+                if w > 0 && terms[w - 1].0 == terms[r].0 {
+                    terms[w - 1].1 += terms[r].1;
+                } else {
+                    terms[w] = terms[r];
+                    w += 1;
+                }
+            }
+            terms.truncate(w);
         }
         let start = index.len();
-        for &(col, coef) in &self.sink.terms {
-            let c = col as usize;
-            if self.stamp[c] == self.serial {
-                value[self.slot[c] as usize] += coef;
-            } else {
-                self.stamp[c] = self.serial;
-                self.slot[c] = index.len() as u32;
+        for &(col, coef) in terms.iter() {
+            // Terms that cancelled out (x - x) are not structural non-zeros.
+            if coef != 0.0 {
                 index.push(col as i32);
                 value.push(coef);
             }
         }
-        // Terms that cancelled out (x - x) are not structural non-zeros.
-        if value[start..].contains(&0.0) {
-            let mut w = start;
-            for r in start..index.len() {
-                if value[r] != 0.0 {
-                    index[w] = index[r];
-                    value[w] = value[r];
-                    w += 1;
-                }
-            }
-            index.truncate(w);
-            value.truncate(w);
-        }
         index.len() - start
     }
+}
 
+/// Turns IR into terms.
+pub struct Emitter;
+
+impl Emitter {
     /// Adds `scale · n` to the sink.
     pub fn emit(ev: &Eval, n: &Num, scale: f64, env: &mut Env, sink: &mut Sink) -> EvalResult<()> {
         match n {

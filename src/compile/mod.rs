@@ -102,9 +102,9 @@ pub fn compile(model: &Model) -> (Option<Compiled>, Diagnostics) {
     out.row_start.push(0);
     columns(model, &sums_hit, &mut out, &mut diags);
     objective(model, &sums_hit, &mut out, &mut diags);
-    let mut em = Emitter::new(model.num_cols);
+    let mut sink = Sink::default();
     for con in &model.constraints {
-        constraint(model, con, &sums_hit, &mut em, &mut out, &mut diags);
+        constraint(model, con, &sums_hit, &mut sink, &mut out, &mut diags);
     }
     empty_sums(model, &sums_hit, &mut diags);
     if diags.has_errors() {
@@ -168,6 +168,7 @@ fn objective(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut
     let obj = &model.objective;
     let ev = evaluator(model, &obj.slots, hits);
     let mut sink = Sink::default();
+    sink.terms.reserve(model.num_cols);
     let mut env = Env::new(obj.slots.len());
     if let Err(e) = Emitter::emit(&ev, &obj.expr.ir, 1.0, &mut env, &mut sink) {
         diags.push(eval_diag(e, &obj.expr.path, &obj.expr.src));
@@ -186,7 +187,7 @@ fn constraint(
     model: &Model,
     con: &crate::model::Constraint,
     hits: &[Cell<bool>],
-    em: &mut Emitter,
+    sink: &mut Sink,
     out: &mut Compiled,
     diags: &mut Diagnostics,
 ) {
@@ -198,8 +199,22 @@ fn constraint(
     let mut body_failed = false;
     let mut empty_rows = 0usize;
     let mut first_empty: Option<String> = None;
+    let estimated_rows = con.forall.as_ref().map_or(1, |f| estimate_count(model, &f.ir));
+    let mut first = true;
     let mut instance = |env: &mut Env| -> EvalResult<()> {
-        let row = emit_row(&ev, con, env, em, out);
+        let nnz_before = out.row_index.len();
+        let row = emit_row(&ev, con, env, sink, out);
+        if first {
+            // Size the arrays once from the first row, instead of doubling them repeatedly.
+            first = false;
+            let per_row = out.row_index.len() - nnz_before;
+            out.row_index.reserve(per_row * estimated_rows);
+            out.row_value.reserve(per_row * estimated_rows);
+            out.row_lower.reserve(estimated_rows);
+            out.row_upper.reserve(estimated_rows);
+            out.row_start.reserve(estimated_rows);
+            out.row_keys.reserve(estimated_rows * arity);
+        }
         match row {
             Ok(has_terms) => {
                 out.row_keys.extend_from_slice(&env.atoms[..arity]);
@@ -248,15 +263,23 @@ fn constraint(
     }
 }
 
+/// Instances of a loop before its filter (an upper bound), capped to keep reservations sane.
+fn estimate_count(model: &Model, lp: &Loop) -> usize {
+    let n = lp.bindings.iter().fold(1usize, |n, b| match &b.set {
+        SetRef::Named(id) => n.saturating_mul(model.sets[*id].len()),
+        SetRef::Range(..) => n,
+    });
+    n.min(1 << 26)
+}
+
 /// Emits one row; returns whether it has any variable.
 fn emit_row(
     ev: &Eval,
     con: &crate::model::Constraint,
     env: &mut Env,
-    em: &mut Emitter,
+    sink: &mut Sink,
     out: &mut Compiled,
 ) -> EvalResult<bool> {
-    let sink = &mut em.sink;
     sink.clear();
     let (lo, hi) = if con.parts.len() == 3 {
         let lo = ev.num(&con.parts[0], env, None)?;
@@ -275,7 +298,7 @@ fn emit_row(
     };
     let (lo, hi) =
         if con.parts.len() == 3 && matches!(con.ops[0], RelOp::Ge | RelOp::Gt) { (hi, lo) } else { (lo, hi) };
-    let nnz = em.flush_row(&mut out.row_index, &mut out.row_value);
+    let nnz = sink.flush_row(&mut out.row_index, &mut out.row_value);
     out.row_start.push(out.row_index.len() as i32);
     out.row_lower.push(lo);
     out.row_upper.push(hi);

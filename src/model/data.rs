@@ -181,14 +181,16 @@ impl<'a> Filler<'a> {
     /// Nested maps (or positional arrays) in dimension order.
     pub fn nested(&mut self, v: &Value) {
         let mut pending = Vec::new();
-        self.walk(v, 0, 0, &mut pending, String::new());
+        self.walk(v, 0, 0, &mut pending, &String::new);
     }
 
-    fn walk(&mut self, v: &Value, level: usize, offset: usize, pending: &mut Vec<String>, where_: String) {
+    /// `where_` names the current entry for messages; it is only called on an error, so
+    /// large positional arrays cost no string formatting.
+    fn walk(&mut self, v: &Value, level: usize, offset: usize, pending: &mut Vec<String>, where_: &dyn Fn() -> String) {
         if level == self.key_len() {
             match v.as_f64() {
                 Some(x) => self.values[offset] = x,
-                None => self.err(&where_, format!("expected a number, found {v}"), None),
+                None => self.err(&where_(), format!("expected a number, found {v}"), None),
             }
             return;
         }
@@ -197,16 +199,16 @@ impl<'a> Filler<'a> {
         match v {
             Value::Object(m) => {
                 for (key, sub) in m {
-                    let here = format!("{where_}.{key}");
+                    let here = || format!("{}.{key}", where_());
                     pending.push(key.clone());
                     if comp + 1 == arity {
                         let start = pending.len() - arity;
                         let keys: Vec<String> = pending[start..].to_vec();
-                        if let Some(off) = self.position(d, &keys, &here) {
-                            self.walk(sub, level + 1, offset + off, pending, here);
+                        if let Some(off) = self.position(d, &keys, &here()) {
+                            self.walk(sub, level + 1, offset + off, pending, &here);
                         }
                     } else {
-                        self.walk(sub, level + 1, offset, pending, here);
+                        self.walk(sub, level + 1, offset, pending, &here);
                     }
                     pending.pop();
                 }
@@ -220,17 +222,18 @@ impl<'a> Filler<'a> {
                         set.len(),
                         items.len()
                     );
-                    self.err(&where_, msg, Some("or give a map from element to value".into()));
+                    self.err(&where_(), msg, Some("or give a map from element to value".into()));
                     return;
                 }
                 let stride = self.strides[d];
                 for (e, sub) in items.iter().enumerate() {
-                    self.walk(sub, level + 1, offset + e * stride, pending, format!("{where_}[{e}]"));
+                    let here = || format!("{}[{e}]", where_());
+                    self.walk(sub, level + 1, offset + e * stride, pending, &here);
                 }
             }
             other => {
                 let set = &self.sets[self.dims[d]].name;
-                self.err(&where_, format!("expected a map keyed by elements of `{set}`, found {other}"), None);
+                self.err(&where_(), format!("expected a map keyed by elements of `{set}`, found {other}"), None);
             }
         }
     }

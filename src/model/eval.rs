@@ -90,13 +90,18 @@ impl<'m> Eval<'m> {
             SetRef::Named(id) => {
                 let set = &self.sets[*id];
                 let arity = set.arity;
+                let innermost = k + 1 == lp.bindings.len() && lp.filter.is_none();
                 for p in 0..set.len() {
                     let elem = set.elem(p);
                     for c in 0..arity {
                         env.atoms[s + c] = elem[c];
                         env.pos[s + c] = p as u32;
                     }
-                    self.bind_from(lp, k + 1, env, f)?;
+                    if innermost {
+                        f(env)?;
+                    } else {
+                        self.bind_from(lp, k + 1, env, f)?;
+                    }
                 }
             }
             SetRef::Range(lo, hi, span) => {
@@ -279,7 +284,23 @@ impl<'m> Eval<'m> {
     }
 
     /// Flat offset of an index into an entity over `dims` with `strides`.
+    #[inline]
     fn offset(&self, index: &Index, dims: &[SetId], strides: &[usize], env: &mut Env, what: &str) -> EvalResult<usize> {
+        match &index.direct {
+            Some(direct) => Ok(direct.iter().map(|&(s, st)| env.pos[s] as usize * st).sum()),
+            None => self.offset_by_lookup(index, dims, strides, env, what),
+        }
+    }
+
+    #[inline(never)]
+    fn offset_by_lookup(
+        &self,
+        index: &Index,
+        dims: &[SetId],
+        strides: &[usize],
+        env: &mut Env,
+        what: &str,
+    ) -> EvalResult<usize> {
         let mut off = 0;
         for (k, d) in index.dims.iter().enumerate() {
             let p = match d {
@@ -346,6 +367,7 @@ impl<'m> Eval<'m> {
         parts.join(",")
     }
 
+    #[inline]
     pub fn param(&self, id: ParamId, index: &Index, env: &mut Env) -> EvalResult<f64> {
         let p = &self.params[id];
         let off = self.offset(index, &p.dims, &p.strides, env, &p.name)?;
@@ -360,6 +382,7 @@ impl<'m> Eval<'m> {
     }
 
     /// Column of a variable entry.
+    #[inline]
     pub fn col(&self, id: VarId, index: &Index, env: &mut Env) -> EvalResult<usize> {
         let v = &self.vars[id];
         Ok(v.offset + self.offset(index, &v.dims, &v.strides, env, &v.name)?)

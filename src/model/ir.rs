@@ -92,7 +92,30 @@ pub enum Num {
 #[derive(Debug, Clone)]
 pub struct Index {
     pub dims: Vec<Dim>,
+    /// When every dimension is a direct position: `(slot, stride)` pairs, so the offset is
+    /// `Σ pos[slot]·stride` with no per-dimension dispatch (the instantiation hot path).
+    pub direct: Option<Vec<(Slot, usize)>>,
     pub span: Span,
+}
+
+impl Index {
+    pub fn new(dims: Vec<Dim>, sizes: &[usize], span: Span) -> Index {
+        let mut stride = 1;
+        let mut strides = vec![0; sizes.len()];
+        for k in (0..sizes.len()).rev() {
+            strides[k] = stride;
+            stride *= sizes[k];
+        }
+        let direct = dims
+            .iter()
+            .zip(&strides)
+            .map(|(d, &st)| match d {
+                Dim::Pos(s) | Dim::PosTuple(s) => Some((*s, st)),
+                Dim::Lookup(_) => None,
+            })
+            .collect();
+        Index { dims, direct, span }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -367,7 +367,7 @@ impl<'a, 'w> Resolver<'a, 'w> {
                     );
                     return None;
                 }
-                self.entity(sym, Index { dims: Vec::new(), span }, span)
+                self.entity(sym, Index::new(Vec::new(), &[], span), span)
             }
             None => {
                 self.unknown_name(name, span, "name");
@@ -462,7 +462,8 @@ impl<'a, 'w> Resolver<'a, 'w> {
         if !ok {
             return None;
         }
-        self.entity(sym, Index { dims: out, span }, span)
+        let sizes: Vec<usize> = dims.iter().map(|&d| self.world.sets[d].len()).collect();
+        self.entity(sym, Index::new(out, &sizes, span), span)
     }
 
     fn dim(&mut self, args: &[Expr], set: SetId) -> Option<Dim> {
