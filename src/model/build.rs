@@ -228,7 +228,7 @@ impl<'f> Builder<'f> {
     }
 
     fn file_set(&mut self, name: &str, path: &str, file: &str, columns: &[String]) -> Option<SetData> {
-        let csv = match read_csv(&self.f.base_dir, file, path) {
+        let mut csv = match read_csv(&self.f.base_dir, file, path) {
             Ok(c) => c,
             Err(d) => {
                 self.diags.push(d);
@@ -247,10 +247,15 @@ impl<'f> Builder<'f> {
             }
         };
         let mut elems = Vec::new();
-        for row in &csv.rows {
+        let names = &mut self.names;
+        let res = csv.for_each_row(|_, row| {
             for &c in &cols {
-                elems.push(atom_of_text(&mut self.names, row.get(c).unwrap_or("")));
+                elems.push(atom_of_text(names, row.get(c).unwrap_or("")));
             }
+        });
+        if let Err(d) = res {
+            self.diags.push(d);
+            return None;
         }
         self.finish_set(name, path, cols.len(), elems)
     }
@@ -399,7 +404,7 @@ impl<'f> Builder<'f> {
             }
             ParamSource::Rows(rows) => filler.rows(rows),
             ParamSource::Csv { file, keys, column } => match read_csv(&self.f.base_dir, file, &def.path) {
-                Ok(csv) => filler.csv(&csv, keys.as_deref(), column.as_deref(), &def.name),
+                Ok(mut csv) => filler.csv(&mut csv, keys.as_deref(), column.as_deref(), &def.name),
                 Err(d) => filler.errors.push(d),
             },
             ParamSource::Json { file } => {

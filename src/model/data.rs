@@ -10,11 +10,12 @@ use super::diag::{did_you_mean, Code, Diagnostic};
 use super::ir::SetId;
 use super::sets::{Atom, Interner, SetData};
 
-/// Reads a CSV file with a header row.
+/// A CSV file with a header row, read row by row (never held whole in memory).
 pub struct Csv {
     pub file: String,
     pub headers: Vec<String>,
-    pub rows: Vec<csv::StringRecord>,
+    path: String,
+    reader: csv::Reader<std::fs::File>,
 }
 
 pub fn read_csv(base: &Path, file: &str, path: &str) -> Result<Csv, Diagnostic> {
@@ -23,17 +24,31 @@ pub fn read_csv(base: &Path, file: &str, path: &str) -> Result<Csv, Diagnostic> 
         Diagnostic::error(Code::DataFile, path, format!("cannot read data file `{file}`: {e}"))
             .help(format!("the path is relative to the model file's folder ({})", full.display()))
     };
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(&full).map_err(|e| io_err(e.to_string()))?;
-    let headers: Vec<String> = rdr.headers().map_err(|e| io_err(e.to_string()))?.iter().map(String::from).collect();
-    let mut rows = Vec::new();
-    for (k, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| Diagnostic::error(Code::DataFile, path, format!("{file}, row {}: {e}", k + 2)))?;
-        rows.push(rec);
-    }
-    Ok(Csv { file: file.to_string(), headers, rows })
+    let mut reader =
+        csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(&full).map_err(|e| io_err(e.to_string()))?;
+    let headers = reader.headers().map_err(|e| io_err(e.to_string()))?.iter().map(String::from).collect();
+    Ok(Csv { file: file.to_string(), headers, path: path.to_string(), reader })
 }
 
 impl Csv {
+    /// Calls `f(line, row)` for each data row (`line` counts the header as line 1). A
+    /// malformed row is an error naming the file and line.
+    pub fn for_each_row(&mut self, mut f: impl FnMut(usize, &csv::StringRecord)) -> Result<(), Diagnostic> {
+        let mut row = csv::StringRecord::new();
+        let mut line = 1;
+        loop {
+            line += 1;
+            match self.reader.read_record(&mut row) {
+                Ok(true) => f(line, &row),
+                Ok(false) => return Ok(()),
+                Err(e) => {
+                    let msg = format!("{}, row {line}: {e}", self.file);
+                    return Err(Diagnostic::error(Code::DataFile, &self.path, msg));
+                }
+            }
+        }
+    }
+
     /// Index of each named column, or an error naming the missing one and those present.
     pub fn columns(&self, names: &[String], path: &str) -> Result<Vec<usize>, Diagnostic> {
         names
@@ -267,7 +282,7 @@ impl<'a> Filler<'a> {
     }
 
     /// A CSV table: key columns then a value column.
-    pub fn csv(&mut self, csv: &Csv, keys: Option<&[String]>, column: Option<&str>, name: &str) {
+    pub fn csv(&mut self, csv: &mut Csv, keys: Option<&[String]>, column: Option<&str>, name: &str) {
         let k = self.key_len();
         let key_cols: Vec<usize> = match keys {
             Some(keys) => match csv.columns(keys, self.path) {
@@ -302,34 +317,38 @@ impl<'a> Filler<'a> {
                 }
             }
         };
-        let mut cells: Vec<&str> = Vec::with_capacity(k);
-        for (r, row) in csv.rows.iter().enumerate() {
-            let line = r + 2;
+        let file = csv.file.clone();
+        let value_name = csv.headers[value_col].clone();
+        let mut cells: Vec<String> = Vec::with_capacity(k);
+        let res = csv.for_each_row(|line, row| {
             let cell = row.get(value_col).unwrap_or("");
             let Ok(x) = cell.parse::<f64>() else {
-                let col = &csv.headers[value_col];
-                let where_ = format!(" ({}, row {line})", csv.file);
-                self.err(&where_, format!("{}, row {line}, column `{col}`: `{cell}` is not a number", csv.file), None);
-                continue;
+                let where_ = format!(" ({file}, row {line})");
+                self.err(&where_, format!("{file}, row {line}, column `{value_name}`: `{cell}` is not a number"), None);
+                return;
             };
-            cells.clear();
-            cells.extend(key_cols.iter().map(|&c| row.get(c).unwrap_or("")));
             let mut off = Some(0);
             let mut at = 0;
             for d in 0..self.dims.len() {
                 let arity = self.sets[self.dims[d]].arity;
-                let pos = match &self.keymaps[d] {
-                    Some(map) => map.get(cells[at]).map(|&p| p as usize * self.strides[d]),
-                    None => None,
+                let fast = match (&self.keymaps[d], key_cols.get(at)) {
+                    (Some(map), Some(&c)) => map.get(row.get(c).unwrap_or("")).map(|&p| p as usize * self.strides[d]),
+                    _ => None,
                 };
-                let pos =
-                    pos.or_else(|| self.position(d, &cells[at..at + arity], &format!(" ({}, row {line})", csv.file)));
+                let pos = fast.or_else(|| {
+                    cells.clear();
+                    cells.extend(key_cols[at..at + arity].iter().map(|&c| row.get(c).unwrap_or("").to_string()));
+                    self.position(d, &cells, &format!(" ({file}, row {line})"))
+                });
                 off = off.zip(pos).map(|(a, b)| a + b);
                 at += arity;
             }
             if let Some(off) = off {
                 self.values[off] = x;
             }
+        });
+        if let Err(e) = res {
+            self.errors.push(e);
         }
     }
 }
