@@ -15,12 +15,6 @@ use optform::compile::{compile, Compiled, CONTINUOUS, INTEGER};
 use optform::model::{build, load_file, Sense};
 use optform::solve::Highs;
 
-fn rss_mib() -> f64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: f64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0.0);
-    pages * 4096.0 / (1024.0 * 1024.0)
-}
-
 /// Deterministic pseudo-random data (xorshift), so every run builds the same models.
 struct Rng(u64);
 impl Rng {
@@ -211,7 +205,7 @@ fn facility_floor(d: &Facility) -> Compiled {
     k.integrality = vec![CONTINUOUS; ncol];
     k.integrality[..m].fill(INTEGER);
     k.row_start.push(0);
-    let mut row = |k: &mut Compiled, entries: &mut dyn Iterator<Item = (i32, f64)>, lo: f64, hi: f64| {
+    let row = |k: &mut Compiled, entries: &mut dyn Iterator<Item = (i32, f64)>, lo: f64, hi: f64| {
         for (i, v) in entries {
             k.row_index.push(i);
             k.row_value.push(v);

@@ -90,3 +90,27 @@ fn text_output_names_variables_by_index() {
     assert!(text.contains("objective (maximize) = 7600"), "{text}");
     assert!(text.lines().any(|l| l.trim_start().starts_with("make[") && l.contains(" = ")), "{text}");
 }
+
+#[test]
+fn a_time_limit_is_reported_with_its_own_exit_code() {
+    let out = Command::new(env!("CARGO_BIN_EXE_optform"))
+        .args(["run", "--json", "--time-limit", "0", "examples/facility_location.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["status"], "time-limit");
+}
+
+/// The text report, reviewed as a snapshot (timings are not part of it).
+fn run_text(name: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_optform")).arg("run").arg(example(name)).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn run_report_snapshots() {
+    for name in ["production_indexed", "diet", "portfolio_qp", "infeasible"] {
+        insta::assert_snapshot!(format!("run_{name}"), run_text(name));
+    }
+}

@@ -114,7 +114,7 @@ pub fn main() -> i32 {
 }
 
 /// Loads, checks and compiles; on errors prints them and returns the exit code.
-fn prepare(path: &PathBuf, json: bool) -> Result<(Model, Compiled, Diagnostics), (i32, Diagnostics)> {
+fn prepare(path: &std::path::Path, json: bool) -> Result<(Model, Compiled, Diagnostics), (i32, Diagnostics)> {
     let (model, mut diags) = check_file(path);
     let Some(model) = model else { return Err((exit::MODEL_ERROR, diags)) };
     let (compiled, more) = compile(&model);
@@ -173,9 +173,9 @@ fn run(a: RunArgs) -> i32 {
         all: a.all,
     };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&view.to_json()).expect("serializable"));
+        report::out(&format!("{}\n", serde_json::to_string_pretty(&view.to_json()).expect("serializable")));
     } else {
-        print!("{}", view.to_text());
+        report::out(&view.to_text());
     }
     match outcome.status {
         Status::Optimal if verification.as_ref().is_some_and(|v| v.ok) => exit::OK,

@@ -8,10 +8,20 @@ use crate::compile::Compiled;
 use crate::model::{Diagnostics, Model, Sense};
 use crate::solve::{clean, nonzero_columns, Outcome, Status, Verification};
 
+/// Writes to stdout; a closed pipe (`optform run … | head`) is not an error worth a panic.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+fn out_json(doc: &Value) {
+    out(&format!("{}\n", serde_json::to_string_pretty(doc).expect("serializable")));
+}
+
 pub fn diagnostics(diags: &Diagnostics, as_json: bool) {
     if as_json {
         let doc = json!({ "ok": false, "errors": diags.error_count(), "warnings": diags.warning_count(), "diagnostics": diags.0 });
-        println!("{}", serde_json::to_string_pretty(&doc).expect("serializable"));
+        out_json(&doc);
     } else {
         eprintln!("{diags}");
     }
@@ -44,14 +54,14 @@ pub fn check_ok(model: &Model, c: &Compiled, diags: &Diagnostics, as_json: bool)
             "ok": true, "name": model.name, "size": size_json(model, c),
             "errors": 0, "warnings": diags.warning_count(), "diagnostics": diags.0,
         });
-        println!("{}", serde_json::to_string_pretty(&doc).expect("serializable"));
+        out_json(&doc);
         return;
     }
     if !diags.0.is_empty() {
         eprintln!("{diags}\n");
     }
-    println!(
-        "ok: {} is a valid {}: {} columns ({} variables), {} rows ({} constraints), {} non-zeros",
+    out(&format!(
+        "ok: {} is a valid {}: {} columns ({} variables), {} rows ({} constraints), {} non-zeros\n",
         model.name,
         kind(c),
         c.num_cols(),
@@ -59,7 +69,33 @@ pub fn check_ok(model: &Model, c: &Compiled, diags: &Diagnostics, as_json: bool)
         c.num_rows(),
         model.constraints.len(),
         c.num_nonzeros()
-    );
+    ));
+}
+
+/// A number for people: solver noise removed, at most 10 significant digits.
+pub fn num(v: f64) -> String {
+    let c = clean(v);
+    if !c.is_finite() {
+        return if c > 0.0 {
+            "inf".into()
+        } else if c < 0.0 {
+            "-inf".into()
+        } else {
+            "NaN".into()
+        };
+    }
+    if c.fract() == 0.0 && c.abs() < 1e15 {
+        return format!("{}", c as i64);
+    }
+    let magnitude = if c == 0.0 { 0 } else { c.abs().log10().floor() as i32 + 1 };
+    let decimals = (10 - magnitude).clamp(0, 12) as usize;
+    let text = format!("{c:.decimals$}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
 }
 
 pub struct RunView<'a> {
@@ -130,7 +166,7 @@ impl RunView<'_> {
         let _ = writeln!(s, "{}: {}{verified}", m.name, o.status.as_str());
         let sense = if m.objective.sense == Sense::Maximize { "maximize" } else { "minimize" };
         if let Some(obj) = o.objective {
-            let _ = write!(s, "objective ({sense}) = {}", clean(obj));
+            let _ = write!(s, "objective ({sense}) = {}", num(obj));
             if let (Some(g), true) = (o.mip_gap, o.status != Status::Optimal) {
                 let _ = write!(s, "   (gap {:.3}%)", g * 100.0);
             }
@@ -157,16 +193,16 @@ impl RunView<'_> {
             );
             let width = vars.iter().map(|v| v.0.len()).max().unwrap_or(0);
             for (n, v) in &vars {
-                let _ = writeln!(s, "  {n:<width$} = {v}");
+                let _ = writeln!(s, "  {n:<width$} = {}", num(*v));
             }
             let rows = self.rows();
             if !rows.is_empty() && rows.len() <= 200 {
                 let _ = writeln!(s, "\nconstraints:");
                 let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
                 for (n, a, slack, dual) in &rows {
-                    let _ = write!(s, "  {n:<width$}  activity {a:<12} slack {slack:<12}");
+                    let _ = write!(s, "  {n:<width$}  activity {:<12} slack {:<12}", num(*a), num(*slack));
                     if let Some(d) = dual {
-                        let _ = write!(s, " dual {d}");
+                        let _ = write!(s, " dual {}", num(*d));
                     }
                     s.push('\n');
                 }
@@ -180,7 +216,7 @@ impl RunView<'_> {
                 v.worst_constraint.as_ref().map(|w| format!(" at {w}")).unwrap_or_default(),
                 v.max_bound_violation,
                 v.max_integrality_error,
-                clean(v.objective),
+                num(v.objective),
                 v.tolerance
             );
         }

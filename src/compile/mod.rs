@@ -89,8 +89,9 @@ fn key_arity(c: &crate::model::Constraint) -> usize {
 }
 
 /// Where an instantiation error was found.
-pub(crate) fn eval_diag(e: Box<EvalError>, path: &str, src: &str) -> Diagnostic {
-    Diagnostic::error(e.code, path, e.message).at(src, e.span).help_opt(e.help)
+pub(crate) fn eval_diag(e: EvalError, path: &str, src: &str) -> Diagnostic {
+    let EvalError { code, message, span, help } = e;
+    Diagnostic::error(code, path, message).at(src, span).help_opt(help)
 }
 
 /// Compiles a checked model. Errors (missing data, indices outside their sets, non-convex
@@ -158,7 +159,7 @@ fn columns(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut D
                 Ok(())
             });
             if let Err(e) = res {
-                diags.push(eval_diag(e, &b.path, &b.src));
+                diags.push(eval_diag(*e, &b.path, &b.src));
             }
         }
     }
@@ -171,7 +172,7 @@ fn objective(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut
     sink.terms.reserve(model.num_cols);
     let mut env = Env::new(obj.slots.len());
     if let Err(e) = Emitter::emit(&ev, &obj.expr.ir, 1.0, &mut env, &mut sink) {
-        diags.push(eval_diag(e, &obj.expr.path, &obj.expr.src));
+        diags.push(eval_diag(*e, &obj.expr.path, &obj.expr.src));
         return;
     }
     for &(col, coef) in &sink.terms {
@@ -242,8 +243,8 @@ fn constraint(
     };
     if let Err(e) = res {
         match (&con.forall, body_failed) {
-            (Some(fa), false) => diags.push(eval_diag(e, &fa.path, &fa.src)),
-            _ => diags.push(eval_diag(e, &con.expr_path, &con.expr_src)),
+            (Some(fa), false) => diags.push(eval_diag(*e, &fa.path, &fa.src)),
+            _ => diags.push(eval_diag(*e, &con.expr_path, &con.expr_src)),
         }
         return;
     }

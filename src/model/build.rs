@@ -104,7 +104,7 @@ impl<'f> Builder<'f> {
         for def in &self.f.sets {
             let built = match &def.source {
                 SetSource::List(items) => self.list_set(&def.name, &def.path, items),
-                SetSource::Range(lo, hi) => self.range_set(&def.name, lo, hi),
+                SetSource::Range(bounds) => self.range_set(&def.name, &bounds.0, &bounds.1),
                 SetSource::File { file, columns } => self.file_set(&def.name, &def.path, file, columns),
             };
             let sym = match built {

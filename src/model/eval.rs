@@ -93,10 +93,8 @@ impl<'m> Eval<'m> {
                 let innermost = k + 1 == lp.bindings.len() && lp.filter.is_none();
                 for p in 0..set.len() {
                     let elem = set.elem(p);
-                    for c in 0..arity {
-                        env.atoms[s + c] = elem[c];
-                        env.pos[s + c] = p as u32;
-                    }
+                    env.atoms[s..s + arity].copy_from_slice(elem);
+                    env.pos[s..s + arity].fill(p as u32);
                     if innermost {
                         f(env)?;
                     } else {

@@ -21,7 +21,7 @@ pub enum SetSource {
     /// Elements as JSON values: strings, integers or arrays of them (tuples).
     List(Vec<Value>),
     /// `"1..N"`.
-    Range(Text<expr::Expr>, Text<expr::Expr>),
+    Range(Box<(Text<expr::Expr>, Text<expr::Expr>)>),
     File {
         file: String,
         columns: Vec<String>,
@@ -325,7 +325,7 @@ impl Loader<'_> {
                         None
                     }
                 };
-                SetSource::Range(lo_t?, hi_t?)
+                SetSource::Range(Box::new((lo_t?, hi_t?)))
             }
             Value::Object(m) => {
                 self.check_keys(m, &path, &["file", "columns", "column"]);

@@ -92,11 +92,7 @@ impl SetData {
     }
 
     pub fn len(&self) -> usize {
-        if self.arity == 0 {
-            0
-        } else {
-            self.elems.len() / self.arity
-        }
+        self.elems.len().checked_div(self.arity).unwrap_or(0)
     }
 
     pub fn is_empty(&self) -> bool {
