@@ -267,3 +267,22 @@ fn every_error_is_reported_not_just_the_first() {
         assert!(d.contains(needle), "missing {needle}: {d}");
     }
 }
+
+#[test]
+fn prev_is_positional_while_t_minus_1_is_arithmetic_on_integers() {
+    // Years 2020, 2022, 2025: prev(2025) is 2022; x grows by 1 per listed year → 0 + 1 + 2.
+    let s = solve_json(
+        r#"{ "name": "gap", "sets": { "Y": [2020, 2022, 2025] },
+             "variables": { "x": { "over": ["Y"] } },
+             "objective": { "sense": "minimize", "expression": "sum{y in Y} x[y]" },
+             "constraints": { "grow": { "forall": "y in Y: y != first(Y)", "expression": "x[y] >= x[prev(y)] + 1" } } }"#,
+    );
+    assert_close(s.objective, 3.0);
+    let d = diagnostics(
+        r#"{ "name": "gap", "sets": { "Y": [2020, 2022, 2025] },
+             "variables": { "x": { "over": ["Y"] } },
+             "objective": { "sense": "minimize", "expression": "sum{y in Y} x[y]" },
+             "constraints": { "grow": { "forall": "y in Y: y != first(Y)", "expression": "x[y] >= x[y-1] + 1" } } }"#,
+    );
+    assert!(d.contains("x[2021]: `2021` is not an element of set `Y` (in grow[2022])"), "{d}");
+}

@@ -720,9 +720,12 @@ impl<'f> Builder<'f> {
                     r.push(d);
                 }
             }
-            if ranged && t.ast.ops.iter().any(|(op, _)| *op == RelOp::Eq) {
-                let d = Diagnostic::error(Code::Syntax, &t.path, "a range constraint uses `<=` or `>=` on both sides")
-                    .at(&t.src, t.ast.ops[0].1);
+            let upward = |op: RelOp| matches!(op, RelOp::Le | RelOp::Lt);
+            let mixed = ranged && upward(t.ast.ops[0].0) != upward(t.ast.ops[1].0);
+            if ranged && (mixed || t.ast.ops.iter().any(|(op, _)| *op == RelOp::Eq)) {
+                let d = Diagnostic::error(Code::Syntax, &t.path, "a range constraint uses `<=` twice or `>=` twice")
+                    .at(&t.src, t.ast.ops[1].1)
+                    .help("write `lo <= expr <= hi` (or `hi >= expr >= lo`), or two separate constraints");
                 r.push(d);
                 ok = false;
             }

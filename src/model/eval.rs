@@ -242,11 +242,12 @@ impl<'m> Eval<'m> {
                     Span::default(),
                 ));
             }
-            AtomExpr::Shift { slot, by, span } => match env.atoms[*slot] {
-                Atom::Int(i) => Atom::Int(i + by),
-                Atom::Sym(_) => {
+            AtomExpr::Shift { slot, by, positional, span } => match (env.atoms[*slot], self.slots[*slot].set) {
+                (Atom::Int(i), set) if !*positional || set.is_none() => Atom::Int(i + by),
+                (_, None) => unreachable!("names come from named sets"),
+                (_, Some(set_id)) => {
                     let info = &self.slots[*slot];
-                    let set = &self.sets[info.set.expect("symbolic elements come from named sets")];
+                    let set = &self.sets[set_id];
                     let p = env.pos[*slot] as i64 + by;
                     if p < 0 || p >= set.len() as i64 {
                         let edge = if p < 0 { "before the first" } else { "after the last" };

@@ -135,10 +135,12 @@ pub enum AtomExpr {
     Lit(Atom),
     /// A literal that names no element of any set; lookups with it always fail.
     Unknown(String),
-    /// `t-1`, `t+1`, `prev(t)`, `next(t)`.
+    /// `t-1`, `t+1` (arithmetic on integers, positional on names) and `prev(t)`, `next(t)`
+    /// (always positional in the set `t` iterates).
     Shift {
         slot: Slot,
         by: i64,
+        positional: bool,
         span: Span,
     },
     First(SetId, Span),

@@ -539,7 +539,7 @@ impl<'a, 'w> Resolver<'a, 'w> {
                 if let (ExprKind::Name(n), ExprKind::Num(k)) = (&lhs.kind, &rhs.kind) {
                     if let (Some(slot), true) = (self.dummy(n), k.fract() == 0.0) {
                         let by = if *op == BinOp::Add { *k as i64 } else { -(*k as i64) };
-                        return Some(AtomExpr::Shift { slot, by, span: e.span });
+                        return Some(AtomExpr::Shift { slot, by, positional: false, span: e.span });
                     }
                 }
             }
@@ -569,7 +569,7 @@ impl<'a, 'w> Resolver<'a, 'w> {
                     );
                     return None;
                 };
-                Some(AtomExpr::Shift { slot, by: if func == "prev" { -1 } else { 1 }, span })
+                Some(AtomExpr::Shift { slot, by: if func == "prev" { -1 } else { 1 }, positional: true, span })
             }
         }
     }
