@@ -200,11 +200,11 @@ impl RunView<'_> {
                 let _ = writeln!(s, "\nconstraints:");
                 let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
                 for (n, a, slack, dual) in &rows {
-                    let _ = write!(s, "  {n:<width$}  activity {:<12} slack {:<12}", num(*a), num(*slack));
+                    let mut line = format!("  {n:<width$}  activity {:<12} slack {:<12}", num(*a), num(*slack));
                     if let Some(d) = dual {
-                        let _ = write!(s, " dual {}", num(*d));
+                        let _ = write!(line, " dual {}", num(*d));
                     }
-                    s.push('\n');
+                    let _ = writeln!(s, "{}", line.trim_end());
                 }
             }
         }
