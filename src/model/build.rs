@@ -11,7 +11,7 @@ use super::diag::{Code, Diagnostic, Diagnostics};
 use super::eval::{Env, Eval};
 use super::ir::*;
 use super::load::{ParamSource, SetSource, Text};
-use super::resolve::{Resolver, Rules, Symbol, World};
+use super::resolve::{Resolver, Rules, Shapes, Symbol, World};
 use super::sets::{Atom, Interner, SetData};
 use super::*;
 use crate::expr::{Binding, Expr, ExprKind, RelOp, SetKind};
@@ -94,8 +94,11 @@ impl<'f> Builder<'f> {
         true
     }
 
-    fn world(&self) -> (Vec<Vec<SetId>>, Vec<Vec<SetId>>) {
-        (self.params.iter().map(|p| p.dims.clone()).collect(), self.vars.iter().map(|v| v.dims.clone()).collect())
+    fn shapes(&self) -> Shapes {
+        Shapes {
+            param_dims: self.params.iter().map(|p| p.dims.clone()).collect(),
+            var_dims: self.vars.iter().map(|v| v.dims.clone()).collect(),
+        }
     }
 
     // ---------- sets ----------
@@ -333,17 +336,23 @@ impl<'f> Builder<'f> {
         Some((strides, len))
     }
 
+    /// Dimensions, strides and size of an entity over `over`; on failure the name is declared
+    /// broken (so uses of it stay quiet) and `None` returned.
+    fn shape(&mut self, name: &str, path: &str, over: &[Text<Binding>]) -> Option<(Vec<SetId>, Vec<usize>, usize)> {
+        let shape = self.over_dims(over).and_then(|dims| {
+            let (strides, len) = self.layout(&dims, path)?;
+            Some((dims, strides, len))
+        });
+        if shape.is_none() {
+            self.declare(name, path, Symbol::Broken);
+        }
+        shape
+    }
+
     fn params(&mut self) {
         // Declare all first, so computed parameters may refer to ones declared later.
         for def in &self.f.params {
-            let Some(dims) = self.over_dims(&def.over) else {
-                self.declare(&def.name, &def.path, Symbol::Broken);
-                continue;
-            };
-            let Some((strides, len)) = self.layout(&dims, &def.path) else {
-                self.declare(&def.name, &def.path, Symbol::Broken);
-                continue;
-            };
+            let Some((dims, strides, len)) = self.shape(&def.name, &def.path, &def.over) else { continue };
             let fill = def.default.unwrap_or(f64::NAN);
             self.params.push(Param {
                 name: def.name.clone(),
@@ -439,14 +448,8 @@ impl<'f> Builder<'f> {
     }
 
     fn computed_params(&mut self, computed: Vec<(ParamId, &'f Text<Expr>)>) {
-        let (param_dims, var_dims) = self.world();
-        let world = World {
-            symbols: &self.symbols,
-            sets: &self.sets,
-            param_dims: &param_dims,
-            var_dims: &var_dims,
-            names: &self.names,
-        };
+        let shapes = self.shapes();
+        let world = World::new(&self.symbols, &self.sets, &shapes, &self.names);
         // Resolve each expression, then evaluate in dependency order.
         let mut pending = Vec::new();
         for (id, t) in computed {
@@ -462,21 +465,12 @@ impl<'f> Builder<'f> {
                 continue;
             }
             let mut r = Resolver::new(&world, &t.src, &t.path, &mut self.diags, DATA, self.num_sums);
-            let mut lp = Loop { bindings: Vec::new(), filter: None };
-            let mut ok = true;
-            for item in &def.over {
-                let mut rr = r.with_source(&item.src, &item.path);
-                match rr.binding(&item.ast, false) {
-                    Some(b) => lp.bindings.push(b),
-                    None => ok = false,
-                }
-                r = rr.with_source(&t.src, &t.path);
-            }
+            let lp = r.bind_over(&def.over);
             let ir = r.data(&t.ast);
             self.num_sums = r.next_sum_id;
             let deps = std::mem::take(&mut r.params_used);
             let slots = std::mem::take(&mut r.slots);
-            if let (true, Some(ir)) = (ok, ir) {
+            if let (Some(lp), Some(ir)) = (lp, ir) {
                 pending.push((id, t, lp, ir, deps, slots));
             }
         }
@@ -533,26 +527,13 @@ impl<'f> Builder<'f> {
     }
 }
 
-/// Resolved `over` bindings of a variable: the loop over its entries and its slots.
-struct OverScope {
-    lp: Loop,
-    slots: Vec<SlotInfo>,
-}
-
 impl<'f> Builder<'f> {
     // ---------- variables ----------
 
     fn vars(&mut self) {
         let mut offset = 0;
         for def in &self.f.vars {
-            let Some(dims) = self.over_dims(&def.over) else {
-                self.declare(&def.name, &def.path, Symbol::Broken);
-                continue;
-            };
-            let Some((strides, len)) = self.layout(&dims, &def.path) else {
-                self.declare(&def.name, &def.path, Symbol::Broken);
-                continue;
-            };
+            let Some((dims, strides, len)) = self.shape(&def.name, &def.path, &def.over) else { continue };
             self.vars.push(Var {
                 name: def.name.clone(),
                 dims,
@@ -572,53 +553,24 @@ impl<'f> Builder<'f> {
         }
         // Bounds are resolved once every variable is declared (they may not use variables,
         // but the error for trying should say so rather than "unknown name").
-        let (param_dims, var_dims) = self.world();
-        let world = World {
-            symbols: &self.symbols,
-            sets: &self.sets,
-            param_dims: &param_dims,
-            var_dims: &var_dims,
-            names: &self.names,
-        };
+        let shapes = self.shapes();
+        let world = World::new(&self.symbols, &self.sets, &shapes, &self.names);
         let defs: HashMap<&str, &super::load::VarDef> = self.f.vars.iter().map(|d| (d.name.as_str(), d)).collect();
         for var in &mut self.vars {
             let def = defs[var.name.as_str()];
-            let mut over = None;
-            let mut bound =
-                |t: &Option<Text<Expr>>, diags: &mut Diagnostics, sums: &mut usize| -> Option<Located<Num>> {
-                    let t = t.as_ref()?;
-                    let mut r = Resolver::new(&world, &t.src, &t.path, diags, BOUND, *sums);
-                    let mut lp = Loop { bindings: Vec::new(), filter: None };
-                    for item in &def.over {
-                        let mut rr = r.with_source(&item.src, &item.path);
-                        lp.bindings.push(rr.binding(&item.ast, false)?);
-                        r = rr.with_source(&t.src, &t.path);
-                    }
-                    let ir = r.data(&t.ast);
-                    *sums = r.next_sum_id;
-                    over = Some(OverScope { lp, slots: std::mem::take(&mut r.slots) });
-                    Some(Located { ir: ir?, src: t.src.clone(), path: t.path.clone() })
-                };
-            var.lower = bound(&def.lower, &mut self.diags, &mut self.num_sums);
-            var.upper = bound(&def.upper, &mut self.diags, &mut self.num_sums);
-            if let Some(o) = over {
-                var.over = o.lp;
-                var.slots = o.slots;
-            } else {
-                // No bound expressions: still iterate the entries for names and defaults.
-                var.over = Loop {
-                    bindings: var
-                        .dims
-                        .iter()
-                        .scan(0, |slot, &d| {
-                            let b = LoopBinding { first_slot: *slot, arity: self.sets[d].arity, set: SetRef::Named(d) };
-                            *slot += self.sets[d].arity;
-                            Some(b)
-                        })
-                        .collect(),
-                    filter: None,
-                };
-            }
+            // One slot space per variable: its `over` bindings, then both bounds inside them.
+            let mut r = Resolver::new(&world, "", &def.path, &mut self.diags, BOUND, self.num_sums);
+            let Some(over) = r.bind_over(&def.over) else { continue };
+            let mut bound = |t: &'f Option<Text<Expr>>| {
+                let t = t.as_ref()?;
+                let ir = r.within(&t.src, &t.path, |r| r.data(&t.ast))?;
+                Some(Located { ir, src: t.src.clone(), path: t.path.clone() })
+            };
+            var.lower = bound(&def.lower);
+            var.upper = bound(&def.upper);
+            var.over = over;
+            var.slots = std::mem::take(&mut r.slots);
+            self.num_sums = r.next_sum_id;
             if var.kind == VarType::Semicontinuous && def.upper.is_none() {
                 self.diags.push(
                     Diagnostic::error(
@@ -636,14 +588,8 @@ impl<'f> Builder<'f> {
 
     fn objective(&mut self) -> Option<Objective> {
         let def = self.f.objective.as_ref()?;
-        let (param_dims, var_dims) = self.world();
-        let world = World {
-            symbols: &self.symbols,
-            sets: &self.sets,
-            param_dims: &param_dims,
-            var_dims: &var_dims,
-            names: &self.names,
-        };
+        let shapes = self.shapes();
+        let world = World::new(&self.symbols, &self.sets, &shapes, &self.names);
         let t = &def.expression;
         let mut r = Resolver::new(&world, &t.src, &t.path, &mut self.diags, OBJECTIVE, self.num_sums);
         let ir = r.num(&t.ast);
@@ -671,14 +617,8 @@ impl<'f> Builder<'f> {
     }
 
     fn constraints(&mut self) -> Vec<Constraint> {
-        let (param_dims, var_dims) = self.world();
-        let world = World {
-            symbols: &self.symbols,
-            sets: &self.sets,
-            param_dims: &param_dims,
-            var_dims: &var_dims,
-            names: &self.names,
-        };
+        let shapes = self.shapes();
+        let world = World::new(&self.symbols, &self.sets, &shapes, &self.names);
         let mut out = Vec::new();
         for def in &self.f.constraints {
             let t = &def.expression;
@@ -686,12 +626,10 @@ impl<'f> Builder<'f> {
             let mut forall = None;
             let mut forall_ok = true;
             if let Some(fa) = &def.forall {
-                let mut rf = r.with_source(&fa.src, &fa.path);
-                match rf.open(&fa.ast).0 {
+                match r.within(&fa.src, &fa.path, |r| r.open(&fa.ast).0) {
                     Some(lp) => forall = Some(Located { ir: lp, src: fa.src.clone(), path: fa.path.clone() }),
                     None => forall_ok = false,
                 }
-                r = rf.with_source(&t.src, &t.path);
             }
             let mut parts = Vec::new();
             let mut ok = forall_ok;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::diag::{did_you_mean, Code, Diagnostic, Diagnostics};
 use super::ir::*;
+use super::load::Text;
 use super::sets::{Atom, Interner, SetData};
 use crate::expr::{BinOp, Binding, Expr, ExprKind, Indexing, SetExpr, SetKind, Span};
 
@@ -17,6 +18,12 @@ pub enum Symbol {
     Broken,
 }
 
+/// Index sets of every parameter and variable declared so far.
+pub struct Shapes {
+    pub param_dims: Vec<Vec<SetId>>,
+    pub var_dims: Vec<Vec<SetId>>,
+}
+
 /// What the resolver may consult: the names declared so far and their shapes.
 pub struct World<'a> {
     pub symbols: &'a HashMap<String, Symbol>,
@@ -26,7 +33,16 @@ pub struct World<'a> {
     pub names: &'a Interner,
 }
 
-impl World<'_> {
+impl<'a> World<'a> {
+    pub fn new(
+        symbols: &'a HashMap<String, Symbol>,
+        sets: &'a [SetData],
+        shapes: &'a Shapes,
+        names: &'a Interner,
+    ) -> Self {
+        World { symbols, sets, param_dims: &shapes.param_dims, var_dims: &shapes.var_dims, names }
+    }
+
     fn dims_of(&self, sym: Symbol) -> &[SetId] {
         match sym {
             Symbol::Param(p) => &self.param_dims[p],
@@ -90,12 +106,27 @@ impl<'a, 'w> Resolver<'a, 'w> {
         }
     }
 
-    /// Switches to another expression text in the same slot space (a `forall` and its body).
-    pub fn with_source<'b>(self, src: &'b str, path: &'b str) -> Resolver<'b, 'w>
-    where
-        'a: 'b,
-    {
-        Resolver { src, path, ..self }
+    /// Resolves `f` against another text of the same element (a `forall` beside its
+    /// expression, an `over` item beside a bound), in the same slot space.
+    pub fn within<T>(&mut self, src: &'a str, path: &'a str, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = (self.src, self.path);
+        (self.src, self.path) = (src, path);
+        let out = f(self);
+        (self.src, self.path) = saved;
+        out
+    }
+
+    /// Binds an entity's `over` items (each read from its own text); `None` if any fails.
+    pub fn bind_over(&mut self, over: &'a [Text<Binding>]) -> Option<Loop> {
+        let mut bindings = Vec::new();
+        let mut ok = true;
+        for item in over {
+            match self.within(&item.src, &item.path, |r| r.binding(&item.ast, false)) {
+                Some(b) => bindings.push(b),
+                None => ok = false,
+            }
+        }
+        ok.then_some(Loop { bindings, filter: None })
     }
 
     pub fn set_rules(&mut self, rules: Rules) {

@@ -89,17 +89,20 @@ fn configure(h: &Highs, o: &Options) -> Result<(), String> {
     Ok(())
 }
 
-fn error(message: String, start: Instant) -> Outcome {
-    Outcome {
-        status: Status::Error,
-        objective: None,
-        mip_gap: None,
-        x: None,
-        col_dual: None,
-        row_activity: None,
-        row_dual: None,
-        message: Some(message),
-        seconds: start.elapsed().as_secs_f64(),
+impl Outcome {
+    /// A status without a point; the solution fields are filled in when HiGHS has one.
+    fn bare(status: Status, message: Option<String>) -> Outcome {
+        Outcome {
+            status,
+            objective: None,
+            mip_gap: None,
+            x: None,
+            col_dual: None,
+            row_activity: None,
+            row_dual: None,
+            message,
+            seconds: 0.0,
+        }
     }
 }
 
@@ -107,7 +110,7 @@ pub fn solve(c: &Compiled, o: &Options) -> Outcome {
     let start = Instant::now();
     let mut h = Highs::new(o.verbose);
     if let Err(e) = configure(&h, o).and_then(|_| h.pass(c)).and_then(|_| h.run()) {
-        return error(e, start);
+        return Outcome { seconds: start.elapsed().as_secs_f64(), ..Outcome::bare(Status::Error, Some(e)) };
     }
     let mut status = h.model_status();
     if status == MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE {
@@ -137,17 +140,7 @@ pub fn solve(c: &Compiled, o: &Options) -> Outcome {
     let stopped_early = matches!(mapped, Status::TimeLimit | Status::IterationLimit | Status::Stopped);
     let has_point = mapped == Status::Optimal
         || (stopped_early && h.info_int("primal_solution_status") == Some(SOLUTION_STATUS_FEASIBLE));
-    let mut out = Outcome {
-        status: mapped,
-        objective: None,
-        mip_gap: None,
-        x: None,
-        col_dual: None,
-        row_activity: None,
-        row_dual: None,
-        message: (mapped == Status::Error).then(|| format!("HiGHS model status {status}")),
-        seconds: 0.0,
-    };
+    let mut out = Outcome::bare(mapped, (mapped == Status::Error).then(|| format!("HiGHS model status {status}")));
     if has_point {
         let (x, xd, r, rd) = h.solution(c.num_cols(), c.num_rows());
         out.objective = Some(h.objective_value());
