@@ -265,6 +265,8 @@ fn ours(path: &Path) -> ([f64; 4], Compiled, Highs) {
     let (model, d) = build(&f);
     let model = model.unwrap_or_else(|| panic!("{d}"));
     let check = secs(t);
+    // As in the CLI, the file's JSON is gone once the model is built.
+    drop(f);
     let t = Instant::now();
     let (c, d) = compile(&model);
     let c = c.unwrap_or_else(|| panic!("{d}"));
@@ -365,48 +367,53 @@ fn memory(index: usize, side: &str) -> (f64, f64) {
     (it.next().unwrap_or(f64::NAN), it.next().unwrap_or(f64::NAN))
 }
 
-fn cases(quick: bool) -> Vec<Case> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    std::fs::create_dir_all(&dir).unwrap();
+/// The benchmark's models; each is generated only when measured (a child process measuring
+/// memory builds just its own, so other cases' data do not count against it).
+#[derive(Clone, Copy)]
+enum Spec {
+    Transport { n: usize, csv: bool },
+    Facility { m: usize, n: usize, csv: bool },
+}
+
+fn specs(quick: bool) -> Vec<Spec> {
     let mut out = Vec::new();
     let sizes: &[usize] = if quick { &[100, 300] } else { &[100, 300, 1000] };
     for &n in sizes {
-        let t = std::rc::Rc::new(transport_data(n));
-        let (inline, csv) = write_transport(&dir, &t);
-        let reps = if n >= 1000 { 5 } else { 9 };
-        let (t1, t2) = (t.clone(), t.clone());
-        out.push(Case {
-            name: format!("transport {n}×{n}"),
-            path: inline,
-            floor: Box::new(move || transport_floor(&t1)),
-            reps,
-        });
-        out.push(Case {
-            name: format!("transport {n}×{n} (CSV)"),
-            path: csv,
-            floor: Box::new(move || transport_floor(&t2)),
-            reps,
-        });
+        out.extend([Spec::Transport { n, csv: false }, Spec::Transport { n, csv: true }]);
     }
     let fl: &[(usize, usize)] = if quick { &[(50, 200)] } else { &[(50, 200), (100, 1000)] };
     for &(m, n) in fl {
-        let d = std::rc::Rc::new(facility_data(m, n));
-        let (inline, csv) = write_facility(&dir, &d);
-        let (d1, d2) = (d.clone(), d.clone());
-        out.push(Case {
-            name: format!("facility {m}×{n}"),
-            path: inline,
-            floor: Box::new(move || facility_floor(&d1)),
-            reps: 5,
-        });
-        out.push(Case {
-            name: format!("facility {m}×{n} (CSV)"),
-            path: csv,
-            floor: Box::new(move || facility_floor(&d2)),
-            reps: 5,
-        });
+        out.extend([Spec::Facility { m, n, csv: false }, Spec::Facility { m, n, csv: true }]);
     }
     out
+}
+
+fn make(spec: Spec) -> Case {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).unwrap();
+    let tag = |csv: bool| if csv { " (CSV)" } else { "" };
+    match spec {
+        Spec::Transport { n, csv } => {
+            let t = transport_data(n);
+            let (inline, csv_path) = write_transport(&dir, &t);
+            Case {
+                name: format!("transport {n}×{n}{}", tag(csv)),
+                path: if csv { csv_path } else { inline },
+                floor: Box::new(move || transport_floor(&t)),
+                reps: if n >= 1000 { 5 } else { 9 },
+            }
+        }
+        Spec::Facility { m, n, csv } => {
+            let d = facility_data(m, n);
+            let (inline, csv_path) = write_facility(&dir, &d);
+            Case {
+                name: format!("facility {m}×{n}{}", tag(csv)),
+                path: if csv { csv_path } else { inline },
+                floor: Box::new(move || facility_floor(&d)),
+                reps: 5,
+            }
+        }
+    }
 }
 
 fn main() {
@@ -414,8 +421,7 @@ fn main() {
     let quick = args.iter().any(|a| a == "quick");
     if let Some(k) = args.iter().position(|a| a == "child") {
         let index: usize = args[k + 1].parse().unwrap();
-        let all = cases(quick);
-        child(&all[index], &args[k + 2]);
+        child(&make(specs(quick)[index]), &args[k + 2]);
         return;
     }
     if let Some(k) = args.iter().position(|a| a == "profile-compile") {
@@ -430,16 +436,16 @@ fn main() {
         }
         return;
     }
-    let all = cases(quick);
     // `-- only transport` runs the cases whose name contains the word.
     let only = args.iter().position(|a| a == "only").and_then(|k| args.get(k + 1)).cloned();
     println!("| model | columns | non-zeros | (a) read | (b) check | (c) compile | (d) hand-off | floor: build + hand-off | (c)+(d) ÷ floor | (a)–(d) ÷ floor | peak MiB before hand-off: ours / floor | HiGHS's copy MiB |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (k, case) in all.iter().enumerate() {
+    for (k, spec) in specs(quick).into_iter().enumerate() {
+        let case = make(spec);
         if only.as_ref().is_some_and(|w| !case.name.contains(w.as_str())) {
             continue;
         }
-        let mut r = time_case(case);
+        let mut r = time_case(&case);
         (r.ours_peak, r.ours_highs) = memory(k, "ours");
         (r.floor_peak, r.floor_highs) = memory(k, "floor");
         let floor = r.floor_build + r.floor_handoff;

@@ -143,18 +143,22 @@ fn columns(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut D
         }
         for (bound, lower) in [(&var.lower, true), (&var.upper, false)] {
             let Some(b) = bound else { continue };
+            // A binary's [0,1] can only be narrowed by explicit bounds.
+            let narrow = |v: f64| match (var.kind, lower) {
+                (VarType::Binary, true) => v.max(0.0),
+                (VarType::Binary, false) => v.min(1.0),
+                _ => v,
+            };
+            let target = if lower { &mut out.col_lower } else { &mut out.col_upper };
+            if let Num::Const(v) = b.ir {
+                target[range.clone()].fill(narrow(v));
+                continue;
+            }
             let ev = evaluator(model, &var.slots, hits);
             let mut env = Env::new(var.slots.len());
             let mut col = var.offset;
-            let target = if lower { &mut out.col_lower } else { &mut out.col_upper };
             let res = ev.for_each(&var.over, &mut env, &mut |env| {
-                let v = ev.num(&b.ir, env, None)?;
-                // A binary's [0,1] can only be narrowed by explicit bounds.
-                target[col] = match (var.kind, lower) {
-                    (VarType::Binary, true) => v.max(0.0),
-                    (VarType::Binary, false) => v.min(1.0),
-                    _ => v,
-                };
+                target[col] = narrow(ev.num(&b.ir, env, None)?);
                 col += 1;
                 Ok(())
             });
