@@ -10,4 +10,5 @@ pub mod cli;
 pub mod compile;
 pub mod expr;
 pub mod model;
+pub mod render;
 pub mod solve;

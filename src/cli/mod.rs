@@ -57,6 +57,35 @@ enum Command {
         after_help = "Example:\n  optform run examples/transportation.json\n  optform run examples/facility_location.json --json --time-limit 10"
     )]
     Run(RunArgs),
+    /// Render a formulation as solver input (LP, MPS, Pyomo, MathProg) or a document (LaTeX, Markdown).
+    #[command(after_help = RENDER_HELP)]
+    Render(RenderArgs),
+}
+
+const RENDER_HELP: &str = "\
+Examples:
+  optform render examples/diet.json --to lp -o diet.lp
+  optform render examples/diet.json --to markdown
+  optform render examples/diet.json --to pyomo -o diet.py && python diet.py
+  optform render examples/diet.json --to latex --template my_latex.j2
+
+Templates are minijinja files; the built-in ones are in templates/ of the source tree. A
+construct a format cannot express (a QP in MathProg, a semi-continuous variable in Pyomo) is an
+error naming it (exit 1), never a silently different model.";
+
+#[derive(Args, Debug)]
+struct RenderArgs {
+    /// The formulation file (JSON).
+    model: PathBuf,
+    /// Output format.
+    #[arg(long = "to", value_enum)]
+    to: crate::render::Format,
+    /// Write to this file instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Use this minijinja template instead of the built-in one.
+    #[arg(long, value_name = "PATH")]
+    template: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -110,6 +139,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Check(a) => check(a),
         Command::Run(a) => run(a),
+        Command::Render(a) => render(a),
     }
 }
 
@@ -184,5 +214,53 @@ fn run(a: RunArgs) -> i32 {
         Status::Unbounded | Status::InfeasibleOrUnbounded => exit::UNBOUNDED,
         Status::TimeLimit | Status::IterationLimit | Status::Stopped => exit::LIMIT,
         Status::Error => exit::SOLVER_ERROR,
+    }
+}
+
+fn render(a: RenderArgs) -> i32 {
+    let (f, mut diags) = crate::model::load_file(&a.model);
+    let Some(f) = f else {
+        report::diagnostics(&diags, false);
+        return exit::MODEL_ERROR;
+    };
+    let (model, more) = crate::model::build(&f);
+    diags.extend(more);
+    let compiled = model.as_ref().and_then(|m| {
+        let (c, more) = compile(m);
+        diags.extend(more);
+        c
+    });
+    let (Some(model), Some(compiled)) = (model, compiled) else {
+        report::diagnostics(&diags, false);
+        return exit::MODEL_ERROR;
+    };
+    let template = match &a.template {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("error: cannot read template {}: {e}", p.display());
+                return exit::USAGE;
+            }
+        },
+        None => None,
+    };
+    match crate::render::render(&f, &model, &compiled, a.to, template.as_deref()) {
+        Ok(text) => match &a.output {
+            Some(path) => match std::fs::write(path, text) {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    exit::USAGE
+                }
+            },
+            None => {
+                report::out(&text);
+                exit::OK
+            }
+        },
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::MODEL_ERROR
+        }
     }
 }

@@ -3,7 +3,7 @@
 pub mod ast;
 mod lexer;
 mod parser;
-mod print;
+pub(crate) mod print;
 
 pub use ast::*;
 

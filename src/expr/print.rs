@@ -6,12 +6,13 @@ use std::fmt::{self, Display, Formatter, Write};
 use super::ast::*;
 
 /// Precedence levels of constructs that are not binary operators.
-const PREC_IF: u8 = 0;
-const PREC_NOT: u8 = 3;
-const PREC_UNARY: u8 = 7;
-const PREC_ATOM: u8 = 9;
+pub(crate) const PREC_IF: u8 = 0;
+pub(crate) const PREC_NOT: u8 = 3;
+pub(crate) const PREC_UNARY: u8 = 7;
+pub(crate) const PREC_ATOM: u8 = 9;
 
-fn precedence(e: &Expr) -> u8 {
+/// Binding strength of an expression's outermost construct (higher binds tighter).
+pub(crate) fn precedence(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::If { .. } => PREC_IF,
         ExprKind::Not(_) => PREC_NOT,
@@ -24,7 +25,7 @@ fn precedence(e: &Expr) -> u8 {
 }
 
 /// Whether the printed form of `e` ends with a `sum` whose body would swallow what follows.
-fn ends_in_sum(e: &Expr) -> bool {
+pub(crate) fn ends_in_sum(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Sum { .. } => true,
         ExprKind::Neg(a) => ends_in_sum(a),
@@ -33,12 +34,18 @@ fn ends_in_sum(e: &Expr) -> bool {
     }
 }
 
-fn write_num(f: &mut Formatter, n: f64) -> fmt::Result {
+/// A number as source text: integers without a fraction, others in the shortest form that
+/// reads back to the same value.
+pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
-        write!(f, "{}", n as i64)
+        format!("{}", n as i64)
     } else {
-        write!(f, "{n:?}")
+        format!("{n:?}")
     }
+}
+
+fn write_num(f: &mut Formatter, n: f64) -> fmt::Result {
+    f.write_str(&format_number(n))
 }
 
 /// Writes `e`, in parentheses when it binds looser than `min`.

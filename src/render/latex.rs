@@ -1,0 +1,137 @@
+//! LaTeX mathematics (for the `latex` document and the `markdown` math blocks).
+
+use super::translate::{tr, Out, Scope, Target};
+use crate::expr::{BinOp, Expr, RelOp};
+
+pub struct Latex;
+
+/// A name in math: one letter as is, longer ones upright-italic with `_` escaped.
+pub fn ident(name: &str) -> String {
+    if name.chars().count() == 1 {
+        name.to_string()
+    } else {
+        format!("\\mathit{{{}}}", name.replace('_', "\\_"))
+    }
+}
+
+/// Text inside `\text{…}`.
+pub fn text(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '_' | '&' | '%' | '$' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '^' => out.push_str("\\^{}"),
+            '~' => out.push_str("\\~{}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Target for Latex {
+    fn string(&self, s: &str) -> String {
+        format!("\\text{{{}}}", text(s))
+    }
+    fn infinity(&self) -> String {
+        "\\infty".into()
+    }
+    fn name(&self, _: &Scope, name: &str) -> String {
+        ident(name)
+    }
+    fn index(&self, _: &Scope, name: &str, args: Vec<String>) -> String {
+        format!("{}_{{{}}}", ident(name), args.join(","))
+    }
+    fn call(&self, scope: &mut Scope, func: &str, args: &[Expr]) -> Out {
+        let a: Vec<String> = args.iter().map(|x| tr(self, scope, x)).collect::<Result<_, _>>()?;
+        let one = a.first().cloned().unwrap_or_default();
+        Ok(match func {
+            "card" => format!("\\lvert {one} \\rvert"),
+            "abs" => format!("\\left\\lvert {one} \\right\\rvert"),
+            "min" | "max" => format!("\\{func}\\left({}\\right)", a.join(", ")),
+            "sqrt" => format!("\\sqrt{{{one}}}"),
+            "exp" => format!("e^{{{one}}}"),
+            "log" => format!("\\ln\\left({one}\\right)"),
+            "floor" => format!("\\left\\lfloor {one} \\right\\rfloor"),
+            "ceil" => format!("\\left\\lceil {one} \\right\\rceil"),
+            other => format!("\\operatorname{{{other}}}\\left({}\\right)", a.join(", ")),
+        })
+    }
+    fn shift(&self, _: &Scope, dummy: &str, by: i64) -> Out {
+        Ok(if by < 0 { format!("{}-{}", ident(dummy), -by) } else { format!("{}+{by}", ident(dummy)) })
+    }
+    fn binary(&self, op: BinOp, l: String, r: String) -> String {
+        match op {
+            BinOp::Mul => {
+                let numeric = r.starts_with(|c: char| c.is_ascii_digit() || c == '(');
+                if numeric {
+                    format!("{l} \\cdot {r}")
+                } else {
+                    format!("{l}\\,{r}")
+                }
+            }
+            BinOp::Div => format!("\\frac{{{l}}}{{{r}}}"),
+            BinOp::Pow => format!("{{{l}}}^{{{r}}}"),
+            BinOp::Eq => format!("{l} = {r}"),
+            BinOp::Ne => format!("{l} \\neq {r}"),
+            BinOp::Le => format!("{l} \\le {r}"),
+            BinOp::Ge => format!("{l} \\ge {r}"),
+            BinOp::And => format!("{l} \\land {r}"),
+            BinOp::Or => format!("{l} \\lor {r}"),
+            _ => format!("{l} {} {r}", op.symbol()),
+        }
+    }
+    fn relop(&self, op: RelOp) -> &'static str {
+        match op {
+            RelOp::Le | RelOp::Lt => "\\le",
+            RelOp::Ge | RelOp::Gt => "\\ge",
+            RelOp::Eq => "=",
+        }
+    }
+    fn paren(&self, a: String) -> String {
+        format!("\\left({a}\\right)")
+    }
+    fn not(&self, a: String) -> String {
+        format!("\\lnot {a}")
+    }
+    fn sum(&self, over: String, body: String) -> String {
+        format!("\\sum_{{{over}}} {body}")
+    }
+    fn cond(&self, c: String, a: String, b: String) -> String {
+        format!("\\begin{{cases}} {a} & \\text{{if }} {c} \\\\ {b} & \\text{{otherwise}} \\end{{cases}}")
+    }
+    fn member(&self, items: Vec<String>, set: String) -> String {
+        if items.len() == 1 {
+            format!("{} \\in {set}", items[0])
+        } else {
+            format!("({}) \\in {set}", items.join(","))
+        }
+    }
+    fn set(&self, _: &Scope, name: &str) -> String {
+        ident(name)
+    }
+    fn range(&self, lo: String, hi: String) -> String {
+        format!("\\{{{lo},\\dots,{hi}\\}}")
+    }
+    fn binding(&self, names: &[String], set: String) -> String {
+        let names: Vec<String> = names.iter().map(|n| ident(n)).collect();
+        match names.as_slice() {
+            [] => set,
+            [one] => format!("{one} \\in {set}"),
+            many => format!("({}) \\in {set}", many.join(",")),
+        }
+    }
+    fn indexing(&self, bindings: Vec<String>, filter: Option<String>) -> String {
+        let b = bindings.join(",\\, ");
+        match filter {
+            Some(f) => format!("{b} : {f}"),
+            None => b,
+        }
+    }
+    fn braces(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,158 @@
+//! Rendering a checked formulation as solver input and documents through minijinja
+//! templates: instantiated formats (LP, MPS) list every row and column; structure-keeping
+//! formats (Pyomo, MathProg, LaTeX, Markdown) translate the formulation's own expressions.
+
+mod algebra;
+mod ampl;
+mod context;
+mod instance;
+mod latex;
+mod names;
+mod pyomo;
+mod translate;
+
+use std::fmt;
+
+use crate::compile::Compiled;
+use crate::model::load::{Formulation, VarType};
+use crate::model::Model;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// CPLEX LP, every row and column.
+    Lp,
+    /// Free MPS, every row and column.
+    Mps,
+    /// An abstract Pyomo model with its data, solved with HiGHS.
+    Pyomo,
+    /// A GNU MathProg (AMPL subset) model and data section for `glpsol --math`.
+    Ampl,
+    /// A standalone LaTeX document of the five elements.
+    Latex,
+    /// The five elements in Markdown with `$…$` / `$$…$$` math.
+    Markdown,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Lp => "lp",
+            Format::Mps => "mps",
+            Format::Pyomo => "pyomo",
+            Format::Ampl => "ampl",
+            Format::Latex => "latex",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// The template compiled into the binary (a file under `templates/`).
+    pub fn builtin_template(self) -> &'static str {
+        match self {
+            Format::Lp => include_str!("../../templates/model.lp.j2"),
+            Format::Mps => include_str!("../../templates/model.mps.j2"),
+            Format::Pyomo => include_str!("../../templates/pyomo.py.j2"),
+            Format::Ampl => include_str!("../../templates/ampl.mod.j2"),
+            Format::Latex => include_str!("../../templates/latex.tex.j2"),
+            Format::Markdown => include_str!("../../templates/markdown.md.j2"),
+        }
+    }
+}
+
+/// A construct the chosen format cannot express.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unsupported {
+    pub construct: String,
+}
+
+impl Unsupported {
+    pub fn new(construct: impl Into<String>) -> Self {
+        Unsupported { construct: construct.into() }
+    }
+}
+
+#[derive(Debug)]
+pub enum RenderError {
+    Unsupported { format: Format, construct: String },
+    Template(minijinja::Error),
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            RenderError::Unsupported { format, construct } => {
+                write!(f, "the {} format cannot express {construct}", format.name())
+            }
+            RenderError::Template(e) => {
+                write!(f, "template error: {e}")?;
+                if let Some(detail) = e.detail() {
+                    write!(f, " ({detail})")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// What no target of the format can take, checked before translating.
+fn format_limits(format: Format, f: &Formulation, c: &Compiled) -> Result<(), Unsupported> {
+    let semi = f.vars.iter().find(|v| v.kind == VarType::Semicontinuous);
+    match format {
+        Format::Ampl if c.hessian.is_some() => {
+            Err(Unsupported::new("a quadratic objective (GLPK solves LP and MILP only; use `lp`, `mps` or `pyomo`)"))
+        }
+        Format::Ampl | Format::Pyomo if semi.is_some() => {
+            Err(Unsupported::new(format!("the semi-continuous variable `{}`", semi.map_or("", |v| v.name.as_str()))))
+        }
+        Format::Pyomo => {
+            let ranged = f.constraints.iter().find(|c| {
+                c.forall.as_ref().is_some_and(|fa| {
+                    fa.ast.bindings.iter().any(|b| matches!(b.set.kind, crate::expr::SetKind::Range(..)))
+                })
+            });
+            match ranged {
+                Some(c) => Err(Unsupported::new(format!(
+                    "the `forall` over a range in `{}` (declare the range as a set)",
+                    c.name
+                ))),
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Renders with the built-in template, or with `template` (the text of a replacement).
+pub fn render(
+    f: &Formulation,
+    m: &Model,
+    c: &Compiled,
+    format: Format,
+    template: Option<&str>,
+) -> Result<String, RenderError> {
+    let unsupported = |u: Unsupported| RenderError::Unsupported { format, construct: u.construct };
+    format_limits(format, f, c).map_err(unsupported)?;
+    let ctx = match format {
+        Format::Lp | Format::Mps => minijinja::Value::from_serialize(instance::instance(m, c, format == Format::Mps)),
+        Format::Ampl => {
+            minijinja::Value::from_serialize(context::algebra(f, m, &ampl::Ampl, false).map_err(unsupported)?)
+        }
+        Format::Pyomo => minijinja::Value::from_serialize(
+            context::algebra(f, m, &pyomo::Pyomo, c.hessian.is_some()).map_err(unsupported)?,
+        ),
+        Format::Latex | Format::Markdown => minijinja::Value::from_serialize(
+            context::algebra(f, m, &latex::Latex, c.hessian.is_some()).map_err(unsupported)?,
+        ),
+    };
+    let mut env = minijinja::Environment::new();
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
+    // For documents: names in math (`\mathit{make}`) and text with LaTeX's specials escaped.
+    env.add_filter("math_name", |s: String| latex::ident(&s));
+    env.add_filter("tex", |s: String| latex::text(&s));
+    let source = template.unwrap_or(format.builtin_template());
+    env.add_template("model", source).map_err(RenderError::Template)?;
+    env.get_template("model").and_then(|t| t.render(ctx)).map_err(RenderError::Template)
+}

@@ -1,0 +1,258 @@
+//! Rendered models checked by tools nobody here wrote: HiGHS's own LP/MPS reader, GLPK's
+//! `glpsol` (LP, MPS and MathProg) and real Pyomo with HiGHS. Each must reproduce the status
+//! and objective of `optform run`.
+//!
+//! glpsol and Pyomo are external: without them these checks are skipped with a notice, unless
+//! OPTFORM_REQUIRE_EXTERNAL=1 (as in `.ci/run`), which makes a missing tool a failure.
+//! OPTFORM_PYTHON names the Python that has `pyomo` and `highspy` (default: `python3`).
+
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use optform::compile::{compile, Compiled};
+use optform::model::{build, load_file, Formulation, Model};
+use optform::render::{render, Format};
+use optform::solve::{solve, Status};
+
+struct Example {
+    name: String,
+    f: Formulation,
+    m: Model,
+    c: Compiled,
+    status: Status,
+    objective: Option<f64>,
+}
+
+fn examples() -> Vec<Example> {
+    let mut names: Vec<String> = std::fs::read_dir("examples")
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            (p.extension()? == "json").then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let (f, d) = load_file(&Path::new("examples").join(format!("{name}.json")));
+            let f = f.unwrap_or_else(|| panic!("{d}"));
+            let m = build(&f).0.unwrap();
+            let c = compile(&m).0.unwrap();
+            let out = solve(&c, &Default::default());
+            Example { name, f, m, c, status: out.status, objective: out.objective }
+        })
+        .collect()
+}
+
+fn out_dir() -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("render");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(e: &Example, format: Format, ext: &str) -> Option<PathBuf> {
+    let text = match render(&e.f, &e.m, &e.c, format, None) {
+        Ok(t) => t,
+        Err(err) => {
+            eprintln!("{}: {} not rendered: {err}", e.name, format.name());
+            return None;
+        }
+    };
+    let path = out_dir().join(format!("{}.{ext}", e.name));
+    std::fs::write(&path, text).unwrap();
+    Some(path)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * b.abs().max(1.0)
+}
+
+fn external(tool: &str, found: bool) -> bool {
+    if !found {
+        let msg = format!("{tool} is not available");
+        assert!(std::env::var("OPTFORM_REQUIRE_EXTERNAL").is_err(), "{msg} (OPTFORM_REQUIRE_EXTERNAL is set)");
+        eprintln!("SKIPPED: {msg}; install it to run this cross-check (.ci/run does)");
+    }
+    found
+}
+
+/// Status and objective of a model file solved by HiGHS's own reader.
+fn highs_read_and_solve(path: &Path) -> (i32, f64) {
+    let file = CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a fresh instance, NUL-terminated strings, destroyed at the end.
+    unsafe {
+        let h = highs_sys::Highs_create();
+        let flag = CString::new("output_flag").unwrap();
+        highs_sys::Highs_setBoolOptionValue(h, flag.as_ptr(), 0);
+        let read = highs_sys::Highs_readModel(h, file.as_ptr());
+        assert_ne!(read, highs_sys::STATUS_ERROR, "HiGHS could not read {}", path.display());
+        highs_sys::Highs_run(h);
+        let mut status = highs_sys::Highs_getModelStatus(h);
+        if status == highs_sys::MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE {
+            let presolve = CString::new("presolve").unwrap();
+            let off = CString::new("off").unwrap();
+            highs_sys::Highs_setStringOptionValue(h, presolve.as_ptr(), off.as_ptr());
+            highs_sys::Highs_run(h);
+            status = highs_sys::Highs_getModelStatus(h);
+        }
+        let obj = highs_sys::Highs_getObjectiveValue(h);
+        highs_sys::Highs_destroy(h);
+        (status, obj)
+    }
+}
+
+fn highs_status(s: Status) -> i32 {
+    match s {
+        Status::Optimal => highs_sys::MODEL_STATUS_OPTIMAL,
+        Status::Infeasible => highs_sys::MODEL_STATUS_INFEASIBLE,
+        Status::Unbounded => highs_sys::MODEL_STATUS_UNBOUNDED,
+        _ => -1,
+    }
+}
+
+#[test]
+fn lp_and_mps_read_back_by_highs_solve_the_same() {
+    for e in examples() {
+        for (format, ext) in [(Format::Lp, "lp"), (Format::Mps, "mps")] {
+            let path = write(&e, format, ext).unwrap_or_else(|| panic!("{} renders every model", format.name()));
+            let (status, obj) = highs_read_and_solve(&path);
+            assert_eq!(status, highs_status(e.status), "{} ({ext})", e.name);
+            if let Some(want) = e.objective {
+                assert!(close(obj, want), "{} ({ext}): {obj} vs {want}", e.name);
+            }
+        }
+    }
+}
+
+/// GLPK solves LP and MILP; it has no QP and no semi-continuous variables.
+fn glpk_can_solve(e: &Example) -> bool {
+    e.c.hessian.is_none() && !e.c.integrality.contains(&optform::compile::SEMI_CONTINUOUS)
+}
+
+/// `glpsol` run on a file; returns its output and the objective of its solution report
+/// (None when the status is not optimal).
+fn glpsol(args: &[&str], path: &Path) -> (String, Option<f64>) {
+    let report = path.with_extension("glpsol.txt");
+    let out = Command::new("glpsol").args(args).arg(path).arg("-o").arg(&report).output().expect("glpsol runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let sol = std::fs::read_to_string(&report).unwrap_or_default();
+    let field = |key: &str| sol.lines().find_map(|l| l.strip_prefix(key)).map(str::trim).unwrap_or("");
+    let optimal = field("Status:").contains("OPTIMAL");
+    let obj =
+        field("Objective:").split('=').nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse().ok());
+    (text, if optimal { obj } else { None })
+}
+
+fn has(tool: &str) -> bool {
+    Command::new(tool).arg("--version").output().is_ok()
+}
+
+#[test]
+fn glpsol_agrees_on_lp_and_mps_files() {
+    if !external("glpsol (Debian glpk-utils)", has("glpsol")) {
+        return;
+    }
+    for e in examples().iter().filter(|e| glpk_can_solve(e)) {
+        let lp = write(e, Format::Lp, "lp").unwrap();
+        let (text, obj) = glpsol(&["--lp"], &lp);
+        assert_eq!(obj.is_some(), e.objective.is_some(), "{} (lp): {text}", e.name);
+        if let (Some(a), Some(b)) = (obj, e.objective) {
+            assert!(close(a, b), "{} (lp): glpsol {a} vs optform {b}", e.name);
+        }
+        // GLPK predates the OBJSENSE section: strip it and say --max instead.
+        let mps = write(e, Format::Mps, "mps").unwrap();
+        let text = std::fs::read_to_string(&mps).unwrap().replace("OBJSENSE\n    MAX\n", "");
+        let glpk_mps = mps.with_extension("glpk.mps");
+        std::fs::write(&glpk_mps, &text).unwrap();
+        let sense = if text.len() < std::fs::read_to_string(&mps).unwrap().len() { "--max" } else { "--min" };
+        let (out, obj) = glpsol(&["--freemps", sense], &glpk_mps);
+        assert_eq!(obj.is_some(), e.objective.is_some(), "{} (mps): {out}", e.name);
+        if let (Some(a), Some(b)) = (obj, e.objective) {
+            assert!(close(a, b), "{} (mps): glpsol {a} vs optform {b}", e.name);
+        }
+    }
+}
+
+#[test]
+fn mathprog_models_run_under_glpsol() {
+    if !external("glpsol (Debian glpk-utils)", has("glpsol")) {
+        return;
+    }
+    let mut ran = 0;
+    for e in examples().iter().filter(|e| glpk_can_solve(e)) {
+        let Some(path) = write(e, Format::Ampl, "mod") else { continue };
+        let (text, obj) = glpsol(&["--math"], &path);
+        assert_eq!(obj.is_some(), e.objective.is_some(), "{} (MathProg): {text}", e.name);
+        if let (Some(a), Some(b)) = (obj, e.objective) {
+            assert!(close(a, b), "{} (MathProg): glpsol {a} vs optform {b}", e.name);
+        }
+        ran += 1;
+    }
+    assert!(ran >= 12, "MathProg covered only {ran} examples");
+}
+
+fn python() -> String {
+    std::env::var("OPTFORM_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+fn has_pyomo() -> bool {
+    Command::new(python()).args(["-c", "import pyomo.environ, highspy"]).output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn pyomo_scripts_run_under_real_pyomo_with_highs() {
+    if !external("Python with pyomo and highspy", has_pyomo()) {
+        return;
+    }
+    let mut ran = 0;
+    for e in examples() {
+        let Some(path) = write(&e, Format::Pyomo, "py") else { continue };
+        let out = Command::new(python()).arg(&path).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let termination = text.lines().find_map(|l| l.strip_prefix("termination = ")).unwrap_or("").to_lowercase();
+        match e.objective {
+            Some(want) => {
+                let got: f64 = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("objective = "))
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or_else(|| panic!("{}: {text}\n{}", e.name, String::from_utf8_lossy(&out.stderr)));
+                assert!(close(got, want), "{}: Pyomo {got} vs optform {want}", e.name);
+            }
+            None => {
+                let word = if e.status == Status::Infeasible { "infeasible" } else { "unbounded" };
+                assert!(termination.contains(word), "{}: Pyomo says {termination:?}, optform {word}", e.name);
+            }
+        }
+        ran += 1;
+    }
+    assert!(ran >= 15, "Pyomo covered only {ran} examples");
+}
+
+#[test]
+fn unsupported_constructs_are_named_not_dropped() {
+    let all = examples();
+    let by_name = |n: &str| all.iter().find(|e| e.name == n).unwrap();
+    let qp = by_name("portfolio_qp");
+    let err = render(&qp.f, &qp.m, &qp.c, Format::Ampl, None).unwrap_err().to_string();
+    assert!(err.contains("quadratic objective"), "{err}");
+    let sc = by_name("semicontinuous");
+    for format in [Format::Ampl, Format::Pyomo] {
+        let err = render(&sc.f, &sc.m, &sc.c, format, None).unwrap_err().to_string();
+        assert!(err.contains("semi-continuous variable"), "{err}");
+    }
+}
+
+#[test]
+fn snapshots_of_every_format() {
+    let all = examples();
+    for name in ["production_indexed", "max_flow", "inventory"] {
+        let e = all.iter().find(|e| e.name == name).unwrap();
+        for format in [Format::Lp, Format::Mps, Format::Pyomo, Format::Ampl, Format::Latex, Format::Markdown] {
+            let text = render(&e.f, &e.m, &e.c, format, None).unwrap_or_else(|err| err.to_string());
+            insta::assert_snapshot!(format!("{name}.{}", format.name()), text);
+        }
+    }
+}
