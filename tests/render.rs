@@ -256,3 +256,52 @@ fn snapshots_of_every_format() {
         }
     }
 }
+
+#[test]
+fn latex_documents_compile_with_pdflatex() {
+    if !external("pdflatex (Debian texlive-latex-base, texlive-latex-recommended)", has("pdflatex")) {
+        return;
+    }
+    let dir = out_dir().join("latex");
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in examples() {
+        let tex = dir.join(format!("{}.tex", e.name));
+        std::fs::write(&tex, render(&e.f, &e.m, &e.c, Format::Latex, None).unwrap()).unwrap();
+        let out = Command::new("pdflatex")
+            .args(["-interaction=nonstopmode", "-halt-on-error", "-output-directory"])
+            .arg(&dir)
+            .arg(&tex)
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}: pdflatex failed:\n{}",
+            e.name,
+            log.lines().filter(|l| l.starts_with('!')).collect::<Vec<_>>().join("\n")
+        );
+    }
+}
+
+/// Where `katex` is installed (a `node_modules` folder), from OPTFORM_KATEX.
+fn katex() -> Option<String> {
+    let dir = std::env::var("OPTFORM_KATEX").ok()?;
+    Path::new(&dir).join("katex").exists().then_some(dir)
+}
+
+#[test]
+fn markdown_math_parses_with_katex() {
+    if !external("KaTeX (npm katex, folder in OPTFORM_KATEX)", katex().is_some() && has("node")) {
+        return;
+    }
+    let files: Vec<PathBuf> = examples().iter().filter_map(|e| write(e, Format::Markdown, "md")).collect();
+    let out = Command::new("node")
+        .arg("scripts/check_math.js")
+        .args(&files)
+        .env("NODE_PATH", katex().unwrap())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("0 failed"), "{report}");
+}
