@@ -305,3 +305,27 @@ fn markdown_math_parses_with_katex() {
     assert!(out.status.success(), "{report}");
     assert!(report.contains("0 failed"), "{report}");
 }
+
+#[test]
+fn cli_renders_to_a_file_with_a_replacement_template_and_names_what_it_cannot_express() {
+    let dir = out_dir();
+    let template = dir.join("count.j2");
+    std::fs::write(&template, "{{ name }}: {{ columns_count }} columns, {{ rows_count }} rows\n").unwrap();
+    let out_file = dir.join("count.txt");
+    let bin = env!("CARGO_BIN_EXE_optform");
+    let status = Command::new(bin)
+        .args(["render", "examples/transportation.json", "--to", "lp", "--template"])
+        .arg(&template)
+        .arg("-o")
+        .arg(&out_file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    assert!(text.starts_with("beverage_distribution: ") && text.contains(" columns, "), "{text}");
+
+    let out = Command::new(bin).args(["render", "examples/portfolio_qp.json", "--to", "ampl"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: the ampl format cannot express a quadratic objective"), "{err}");
+}
