@@ -9,6 +9,8 @@
 pub mod cli;
 pub mod compile;
 pub mod expr;
+pub mod llm;
 pub mod model;
+pub mod pipeline;
 pub mod render;
 pub mod solve;

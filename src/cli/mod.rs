@@ -1,6 +1,6 @@
 //! Command line: `optform check` and `optform run`.
 
-mod report;
+pub mod report;
 
 use std::path::PathBuf;
 
@@ -20,6 +20,7 @@ pub mod exit {
     pub const LIMIT: i32 = 5;
     pub const NOT_VERIFIED: i32 = 6;
     pub const SOLVER_ERROR: i32 = 7;
+    pub const LLM_ERROR: i32 = 8;
 }
 
 const AFTER_HELP: &str = "\
@@ -27,6 +28,7 @@ Examples:
   optform check examples/production_indexed.json
   optform run examples/production_indexed.json
   optform run model.json --json --time-limit 60 --mip-gap 0.001
+  optform solve examples/diet.txt --out runs/diet
 
 Exit codes:
   0  success (check: no errors; run: verified optimum)
@@ -37,6 +39,7 @@ Exit codes:
   5  stopped at a time or iteration limit (best point reported when there is one)
   6  the solver's point failed verification against the formulation
   7  solver error
+  8  the LLM endpoint failed (unreachable, key rejected, unknown model, cache miss offline)
 
 The formulation language: docs/formulation.md";
 
@@ -57,10 +60,29 @@ enum Command {
         after_help = "Example:\n  optform run examples/transportation.json\n  optform run examples/facility_location.json --json --time-limit 10"
     )]
     Run(RunArgs),
+    /// English in, verified optimum out: formulate with an LLM, check, solve, verify, repair.
+    #[command(after_help = SOLVE_HELP)]
+    Solve(SolveArgs),
+    /// Ask the LLM for a formulation of a problem and check it (no solving).
+    #[command(after_help = "Example:\n  optform formulate examples/diet.txt -o diet.json && optform run diet.json")]
+    Formulate(FormulateArgs),
     /// Render a formulation as solver input (LP, MPS, Pyomo, MathProg) or a document (LaTeX, Markdown).
     #[command(after_help = RENDER_HELP)]
     Render(RenderArgs),
 }
+
+const SOLVE_HELP: &str = "\
+Examples:
+  scripts/local-llm.sh install && scripts/local-llm.sh start
+  optform solve examples/production_scalar.txt
+  optform solve problem.txt --base-url https://api.openai.com/v1 --model gpt-4o-mini --samples 5 --temperature 0.7
+  optform solve problem.txt --cache .llm-cache --out runs/p1     # record
+  optform solve problem.txt --cache .llm-cache --offline          # replay, no network
+
+Endpoint: --base-url / OPTFORM_BASE_URL (default http://127.0.0.1:8080/v1), --model /
+OPTFORM_MODEL, key in OPTFORM_API_KEY or OPENAI_API_KEY (never printed or written), or an
+optform.toml with [llm] base_url, model, api_key_env, timeout_seconds, max_retries, structured,
+bounded_schema and a [prices.MODEL] table (input/output dollars per million tokens).";
 
 const RENDER_HELP: &str = "\
 Examples:
@@ -72,6 +94,86 @@ Examples:
 Templates are minijinja files; the built-in ones are in templates/ of the source tree. A
 construct a format cannot express (a QP in MathProg, a semi-continuous variable in Pyomo) is an
 error naming it (exit 1), never a silently different model.";
+
+/// How to reach the LLM (shared by `solve` and `formulate`).
+#[derive(Args, Debug, Clone)]
+struct LlmArgs {
+    /// OpenAI-compatible base URL, up to /v1.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Model name at that endpoint.
+    #[arg(long)]
+    model: Option<String>,
+    /// Seconds to wait for one HTTP answer.
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<u64>,
+    /// Retries on connection errors, 429 and 5xx.
+    #[arg(long)]
+    retries: Option<u32>,
+    /// How to ask for JSON.
+    #[arg(long, value_enum)]
+    structured: Option<crate::llm::Structured>,
+    /// Cap item counts and string lengths in the schema (helps small local models).
+    #[arg(long)]
+    bounded_schema: bool,
+    /// Reuse answers from (and store new ones in) this cache directory.
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Replay from --cache only; a request not in the cache is an error.
+    #[arg(long, requires = "cache")]
+    offline: bool,
+    /// Settings file.
+    #[arg(long, value_name = "FILE", default_value = "optform.toml")]
+    config: PathBuf,
+    /// Most tokens per answer.
+    #[arg(long, default_value_t = 4096)]
+    max_tokens: u32,
+}
+
+#[derive(Args, Debug)]
+struct SolveArgs {
+    /// The problem in plain English (a text file).
+    problem: PathBuf,
+    #[command(flatten)]
+    llm: LlmArgs,
+    /// Repair rounds after the first answer.
+    #[arg(long, default_value_t = 3)]
+    max_repairs: u32,
+    /// Independent formulations to vote over.
+    #[arg(long, default_value_t = 1)]
+    samples: u32,
+    /// Sampling temperature.
+    #[arg(long, default_value_t = 0.0)]
+    temperature: f64,
+    /// Seed of the first sample.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write model.json, solution.json, transcript.jsonl and report.md here.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long)]
+    json: bool,
+    /// No progress lines on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
+struct FormulateArgs {
+    /// The problem in plain English (a text file).
+    problem: PathBuf,
+    #[command(flatten)]
+    llm: LlmArgs,
+    /// Repair rounds when the formulation does not check.
+    #[arg(long, default_value_t = 3)]
+    max_repairs: u32,
+    /// Where to write the formulation (default: stdout).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    #[arg(long, short)]
+    quiet: bool,
+}
 
 #[derive(Args, Debug)]
 struct RenderArgs {
@@ -140,6 +242,8 @@ pub fn main() -> i32 {
         Command::Check(a) => check(a),
         Command::Run(a) => run(a),
         Command::Render(a) => render(a),
+        Command::Solve(a) => solve_cmd(a),
+        Command::Formulate(a) => formulate_cmd(a),
     }
 }
 
@@ -263,4 +367,117 @@ fn render(a: RenderArgs) -> i32 {
             exit::MODEL_ERROR
         }
     }
+}
+
+fn client(a: &LlmArgs) -> Result<crate::llm::Client, String> {
+    use crate::llm::config;
+    let file = config::read_file_config(&a.config)?;
+    let flags = config::Overrides {
+        base_url: a.base_url.clone(),
+        model: a.model.clone(),
+        timeout_seconds: a.timeout,
+        max_retries: a.retries,
+        structured: a.structured,
+        bounded_schema: a.bounded_schema,
+    };
+    let endpoint = config::resolve(&flags, &|k| std::env::var(k).ok(), &file);
+    let cache = match &a.cache {
+        Some(dir) => Some(crate::llm::Cache::new(dir).map_err(|e| format!("cannot use cache {}: {e}", dir.display()))?),
+        None => None,
+    };
+    Ok(crate::llm::Client::new(endpoint, cache, a.offline))
+}
+
+fn read_problem(path: &std::path::Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if text.trim().is_empty() {
+        return Err(format!("{} is empty", path.display()));
+    }
+    Ok(text)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime starts")
+}
+
+fn solve_cmd(a: SolveArgs) -> i32 {
+    let (problem, client) = match read_problem(&a.problem).and_then(|p| Ok((p, client(&a.llm)?))) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let opts = crate::pipeline::Options {
+        max_repairs: a.max_repairs,
+        samples: a.samples.max(1),
+        temperature: a.temperature,
+        max_tokens: a.llm.max_tokens,
+        seed: a.seed,
+        progress: !a.quiet,
+    };
+    let run = match runtime().block_on(crate::pipeline::solve_problem(&client, &problem, &opts)) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::LLM_ERROR;
+        }
+    };
+    if let Some(dir) = &a.out {
+        if let Err(e) = crate::pipeline::output::write_dir(&run, dir) {
+            eprintln!("error: cannot write {}: {e}", dir.display());
+        }
+    }
+    if a.json {
+        report::out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&crate::pipeline::output::summary_json(&run, true)).expect("serializable")
+        ));
+    } else {
+        report::out(&crate::pipeline::output::summary_text(&run));
+    }
+    match run.answer.status {
+        Some(Status::Optimal) => exit::OK,
+        Some(Status::Infeasible) => exit::INFEASIBLE,
+        Some(_) => exit::UNBOUNDED,
+        None => exit::MODEL_ERROR,
+    }
+}
+
+fn formulate_cmd(a: FormulateArgs) -> i32 {
+    let (problem, client) = match read_problem(&a.problem).and_then(|p| Ok((p, client(&a.llm)?))) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let opts = crate::pipeline::Options {
+        max_repairs: a.max_repairs,
+        max_tokens: a.llm.max_tokens,
+        progress: !a.quiet,
+        ..Default::default()
+    };
+    let run = match runtime().block_on(crate::pipeline::solve_problem(&client, &problem, &opts)) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::LLM_ERROR;
+        }
+    };
+    let Some(f) = crate::pipeline::output::formulation(&run).filter(|_| run.answer.status.is_some()) else {
+        eprintln!("error: no formulation passed the checks after {} round(s)", run.transcript.len());
+        return exit::MODEL_ERROR;
+    };
+    let text = serde_json::to_string_pretty(f).expect("serializable") + "\n";
+    match &a.output {
+        Some(p) => {
+            if let Err(e) = std::fs::write(p, text) {
+                eprintln!("error: cannot write {}: {e}", p.display());
+                return exit::USAGE;
+            }
+        }
+        None => report::out(&text),
+    }
+    exit::OK
 }

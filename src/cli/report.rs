@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::compile::Compiled;
 use crate::model::{Diagnostics, Model, Sense};
-use crate::solve::{clean, nonzero_columns, Outcome, Status, Verification};
+use crate::solve::{clean, nonzero_columns, pretty as num, Outcome, Status, Verification};
 
 /// Writes to stdout; a closed pipe (`optform run … | head`) is not an error worth a panic.
 pub fn out(text: &str) {
@@ -70,32 +70,6 @@ pub fn check_ok(model: &Model, c: &Compiled, diags: &Diagnostics, as_json: bool)
         model.constraints.len(),
         c.num_nonzeros()
     ));
-}
-
-/// A number for people: solver noise removed, at most 10 significant digits.
-pub fn num(v: f64) -> String {
-    let c = clean(v);
-    if !c.is_finite() {
-        return if c > 0.0 {
-            "inf".into()
-        } else if c < 0.0 {
-            "-inf".into()
-        } else {
-            "NaN".into()
-        };
-    }
-    if c.fract() == 0.0 && c.abs() < 1e15 {
-        return format!("{}", c as i64);
-    }
-    let magnitude = if c == 0.0 { 0 } else { c.abs().log10().floor() as i32 + 1 };
-    let decimals = (10 - magnitude).clamp(0, 12) as usize;
-    let text = format!("{c:.decimals$}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".into()
-    } else {
-        text.into()
-    }
 }
 
 pub struct RunView<'a> {

@@ -152,4 +152,43 @@ impl Highs {
         unsafe { Highs_getSolution(self.ptr, x.as_mut_ptr(), xd.as_mut_ptr(), r.as_mut_ptr(), rd.as_mut_ptr()) };
         (x, xd, r, rd)
     }
+
+    /// Rows of an irreducible infeasible subsystem (for an LP, or a MIP's relaxation).
+    pub fn iis_rows(&mut self, ncol: usize, nrow: usize) -> Option<Vec<usize>> {
+        let (mut nc, mut nr): (HighsInt, HighsInt) = (0, 0);
+        // Every array is sized for the whole model: an IIS is never larger.
+        let mut col_index = vec![0; ncol.max(1)];
+        let mut col_bound = vec![0; ncol.max(1)];
+        let mut col_status = vec![0; ncol.max(1)];
+        let mut row_index = vec![0; nrow.max(1)];
+        let mut row_bound = vec![0; nrow.max(1)];
+        let mut row_status = vec![0; nrow.max(1)];
+        // SAFETY: buffers have the model's column and row counts.
+        let status = unsafe {
+            Highs_getIis(
+                self.ptr,
+                &mut nc,
+                &mut nr,
+                col_index.as_mut_ptr(),
+                row_index.as_mut_ptr(),
+                col_bound.as_mut_ptr(),
+                row_bound.as_mut_ptr(),
+                col_status.as_mut_ptr(),
+                row_status.as_mut_ptr(),
+            )
+        };
+        (status != STATUS_ERROR && nr > 0).then(|| row_index[..nr as usize].iter().map(|&r| r as usize).collect())
+    }
+
+    /// Direction along which an unbounded LP's objective improves forever.
+    pub fn primal_ray(&self, ncol: usize) -> Option<Vec<f64>> {
+        let mut has: HighsInt = 0;
+        let mut ray = vec![0.0; ncol.max(1)];
+        // SAFETY: the buffer has the model's column count.
+        let status = unsafe { Highs_getPrimalRay(self.ptr, &mut has, ray.as_mut_ptr()) };
+        (status != STATUS_ERROR && has != 0).then(|| {
+            ray.truncate(ncol);
+            ray
+        })
+    }
 }

@@ -71,6 +71,9 @@ pub struct Outcome {
     pub row_dual: Option<Vec<f64>>,
     pub message: Option<String>,
     pub seconds: f64,
+    /// For an unbounded model: the columns of the direction along which it improves.
+    #[serde(skip)]
+    pub unbounded_columns: Vec<usize>,
 }
 
 fn configure(h: &Highs, o: &Options) -> Result<(), String> {
@@ -102,6 +105,7 @@ impl Outcome {
             row_dual: None,
             message,
             seconds: 0.0,
+            unbounded_columns: Vec::new(),
         }
     }
 }
@@ -153,8 +157,23 @@ pub fn solve(c: &Compiled, o: &Options) -> Outcome {
             out.row_dual = Some(rd);
         }
     }
+    if mapped == Status::Unbounded {
+        if let Some(ray) = h.primal_ray(c.num_cols()) {
+            out.unbounded_columns = ray.iter().enumerate().filter(|(_, v)| v.abs() > 1e-9).map(|(k, _)| k).collect();
+        }
+    }
     out.seconds = start.elapsed().as_secs_f64();
     out
+}
+
+/// Rows of an irreducible infeasible subsystem of an infeasible model (empty when HiGHS
+/// finds none).
+pub fn conflicting_rows(c: &Compiled) -> Vec<usize> {
+    let mut h = Highs::new(false);
+    if h.pass(c).is_err() {
+        return Vec::new();
+    }
+    h.iis_rows(c.num_cols(), c.num_rows()).unwrap_or_default()
 }
 
 /// The model's columns by name with their values, skipping (near-)zeros.
@@ -169,5 +188,31 @@ pub fn clean(v: f64) -> f64 {
         r + 0.0
     } else {
         v
+    }
+}
+
+/// A number for people: solver noise removed, at most 10 significant digits.
+pub fn pretty(v: f64) -> String {
+    let c = clean(v);
+    if !c.is_finite() {
+        return if c > 0.0 {
+            "inf".into()
+        } else if c < 0.0 {
+            "-inf".into()
+        } else {
+            "NaN".into()
+        };
+    }
+    if c.fract() == 0.0 && c.abs() < 1e15 {
+        return format!("{}", c as i64);
+    }
+    let magnitude = if c == 0.0 { 0 } else { c.abs().log10().floor() as i32 + 1 };
+    let decimals = (10 - magnitude).clamp(0, 12) as usize;
+    let text = format!("{c:.decimals$}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
     }
 }

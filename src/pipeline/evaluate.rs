@@ -1,0 +1,189 @@
+//! What the model answered, taken through the deterministic core: extract the JSON, check,
+//! compile, solve, verify. Every failure becomes a message precise enough to repair from.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::compile::compile;
+use crate::model::{build, load_str, Diagnostics, Model};
+use crate::solve::{self, verify, Status};
+
+/// The outcome of one candidate formulation.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Verdict {
+    /// A verified optimum.
+    Solved { objective: f64, variables: Vec<(String, f64)> },
+    /// Infeasible or unbounded: possibly the true answer, possibly a modelling error.
+    Terminal { status: Status, detail: String },
+    /// Not usable; `class` names the failure for transcripts and statistics.
+    Failed { class: &'static str, summary: String, details: String },
+}
+
+impl Verdict {
+    pub fn class(&self) -> &'static str {
+        match self {
+            Verdict::Solved { .. } => "solved",
+            Verdict::Terminal { status: Status::Infeasible, .. } => "infeasible",
+            Verdict::Terminal { .. } => "unbounded",
+            Verdict::Failed { class, .. } => class,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Evaluated {
+    /// The formulation as JSON, when the answer held one.
+    pub formulation: Option<Value>,
+    pub verdict: Verdict,
+}
+
+fn failed(class: &'static str, summary: impl Into<String>, details: impl Into<String>) -> Verdict {
+    Verdict::Failed { class, summary: summary.into(), details: details.into() }
+}
+
+/// The JSON object in a reply: bare, or inside a ```json fence, or between the first `{`
+/// and the last `}`.
+pub fn extract_json(reply: &str) -> Result<Value, String> {
+    let text = reply.trim();
+    let fenced = text.split("```").nth(1).map(|block| block.trim_start_matches("json").trim());
+    let candidate = match fenced {
+        Some(block) if block.starts_with('{') => block,
+        _ => match (text.find('{'), text.rfind('}')) {
+            (Some(a), Some(b)) if a < b => &text[a..=b],
+            _ => return Err("the answer contains no JSON object".into()),
+        },
+    };
+    serde_json::from_str(candidate)
+        .map_err(|e| format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()))
+}
+
+fn check_failure(diags: &Diagnostics) -> Verdict {
+    let errors: Vec<String> = diags.0.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+    let first = diags.0.iter().find(|d| d.is_error()).map(|d| d.message.clone()).unwrap_or_default();
+    let n = errors.len();
+    failed(
+        "check",
+        format!("{n} error{} in the formulation (first: {first})", if n == 1 { "" } else { "s" }),
+        errors.join("\n"),
+    )
+}
+
+/// Evaluates one reply. `truncated`: the server stopped at `max_tokens`.
+pub fn evaluate(reply: &str, truncated: bool) -> Evaluated {
+    if truncated {
+        return Evaluated {
+            formulation: None,
+            verdict: failed(
+                "truncated",
+                "your answer was cut off at the token limit",
+                "Write a shorter formulation: use sets and indexed parameters instead of repeating terms, and leave out descriptions.",
+            ),
+        };
+    }
+    let json = match extract_json(reply) {
+        Ok(v) => v,
+        Err(e) => {
+            let verdict =
+                failed("invalid-json", e.clone(), format!("{e}. Answer with one JSON object and nothing else."));
+            return Evaluated { formulation: None, verdict };
+        }
+    };
+    let verdict = solve_formulation(&json);
+    Evaluated { formulation: Some(json), verdict }
+}
+
+fn solve_formulation(json: &Value) -> Verdict {
+    let (f, diags) = load_str(&json.to_string(), "formulation", std::env::temp_dir());
+    let Some(f) = f.filter(|_| !diags.has_errors()) else { return check_failure(&diags) };
+    let (model, more) = build(&f);
+    let Some(model) = model else { return check_failure(&more) };
+    let (compiled, more) = compile(&model);
+    let Some(compiled) = compiled else { return check_failure(&more) };
+    let out = solve::solve(&compiled, &Default::default());
+    match (out.status, &out.x, out.objective) {
+        (Status::Optimal, Some(x), Some(obj)) => {
+            let v = verify(&model, &compiled, x, obj, 1e-6);
+            if v.ok {
+                Verdict::Solved { objective: obj, variables: solve::nonzero_columns(&model, x) }
+            } else {
+                failed(
+                    "not-verified",
+                    "the solver's point violates the formulation",
+                    format!(
+                        "Largest violation {:.3e} at {}; check that constraints and bounds say what the problem says.",
+                        v.max_constraint_violation,
+                        v.worst_constraint.unwrap_or_default()
+                    ),
+                )
+            }
+        }
+        (Status::Infeasible, ..) => {
+            Verdict::Terminal { status: Status::Infeasible, detail: infeasible_detail(&model, &compiled) }
+        }
+        (Status::Unbounded | Status::InfeasibleOrUnbounded, ..) => {
+            Verdict::Terminal { status: out.status, detail: unbounded_detail(&model, &out.unbounded_columns) }
+        }
+        (status, ..) => {
+            failed("solver", format!("HiGHS stopped with status {}", status.as_str()), out.message.unwrap_or_default())
+        }
+    }
+}
+
+fn infeasible_detail(model: &Model, compiled: &crate::compile::Compiled) -> String {
+    let rows = solve::conflicting_rows(compiled);
+    if rows.is_empty() {
+        "No values satisfy all constraints and bounds together. Check the direction of each inequality and the data."
+            .into()
+    } else {
+        let names: Vec<String> = rows.iter().take(12).map(|&r| compiled.row_name(model, r)).collect();
+        format!(
+            "No values satisfy all constraints and bounds together. These constraints conflict (an irreducible infeasible set): {}. Check their direction (<= or >=) and data.",
+            names.join(", ")
+        )
+    }
+}
+
+fn unbounded_detail(model: &Model, columns: &[usize]) -> String {
+    if columns.is_empty() {
+        "The objective can improve without limit: a constraint is probably missing or has the wrong direction.".into()
+    } else {
+        let names: Vec<String> = columns.iter().take(12).map(|&c| model.col_name(c)).collect();
+        format!(
+            "The objective can improve without limit along these variables: {}. A constraint limiting them is probably missing or has the wrong direction.",
+            names.join(", ")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_found_bare_fenced_or_embedded() {
+        assert!(extract_json(r#"{"a": 1}"#).is_ok());
+        assert!(extract_json("Here you go:\n```json\n{\"a\": 1}\n```\nDone.").is_ok());
+        assert!(extract_json("The model is {\"a\": 1} as requested").is_ok());
+        let e = extract_json("{\"a\": 1,}").unwrap_err();
+        assert!(e.starts_with("invalid JSON at line 1"), "{e}");
+        assert_eq!(extract_json("no json here").unwrap_err(), "the answer contains no JSON object");
+    }
+
+    #[test]
+    fn verdicts_classify_each_failure() {
+        let ok = r#"{"name":"t","variables":{"x":{}},"objective":{"sense":"max","expression":"x"},"constraints":{"c":"x <= 4"}}"#;
+        assert!(matches!(evaluate(ok, false).verdict, Verdict::Solved { objective, .. } if objective == 4.0));
+        assert_eq!(evaluate(ok, true).verdict.class(), "truncated");
+        assert_eq!(evaluate("{oops", false).verdict.class(), "invalid-json");
+        let bad = ok.replace("x <= 4", "y <= 4");
+        let Verdict::Failed { class, details, .. } = evaluate(&bad, false).verdict else { panic!() };
+        assert_eq!(class, "check");
+        assert!(details.contains("unknown name `y`") && details.contains("^"), "{details}");
+        let unb = ok.replace("x <= 4", "x >= 4");
+        let Verdict::Terminal { detail, .. } = evaluate(&unb, false).verdict else { panic!() };
+        assert!(detail.contains("along these variables: x"), "{detail}");
+        let inf = ok.replace("x <= 4", "x <= -4");
+        assert_eq!(evaluate(&inf, false).verdict.class(), "infeasible");
+    }
+}
