@@ -1,5 +1,6 @@
 //! Command line: `optform check` and `optform run`.
 
+mod llm;
 pub mod report;
 
 use std::path::PathBuf;
@@ -242,8 +243,8 @@ pub fn main() -> i32 {
         Command::Check(a) => check(a),
         Command::Run(a) => run(a),
         Command::Render(a) => render(a),
-        Command::Solve(a) => solve_cmd(a),
-        Command::Formulate(a) => formulate_cmd(a),
+        Command::Solve(a) => llm::solve(a),
+        Command::Formulate(a) => llm::formulate(a),
     }
 }
 
@@ -367,117 +368,4 @@ fn render(a: RenderArgs) -> i32 {
             exit::MODEL_ERROR
         }
     }
-}
-
-fn client(a: &LlmArgs) -> Result<crate::llm::Client, String> {
-    use crate::llm::config;
-    let file = config::read_file_config(&a.config)?;
-    let flags = config::Overrides {
-        base_url: a.base_url.clone(),
-        model: a.model.clone(),
-        timeout_seconds: a.timeout,
-        max_retries: a.retries,
-        structured: a.structured,
-        bounded_schema: a.bounded_schema,
-    };
-    let endpoint = config::resolve(&flags, &|k| std::env::var(k).ok(), &file);
-    let cache = match &a.cache {
-        Some(dir) => Some(crate::llm::Cache::new(dir).map_err(|e| format!("cannot use cache {}: {e}", dir.display()))?),
-        None => None,
-    };
-    Ok(crate::llm::Client::new(endpoint, cache, a.offline))
-}
-
-fn read_problem(path: &std::path::Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if text.trim().is_empty() {
-        return Err(format!("{} is empty", path.display()));
-    }
-    Ok(text)
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime starts")
-}
-
-fn solve_cmd(a: SolveArgs) -> i32 {
-    let (problem, client) = match read_problem(&a.problem).and_then(|p| Ok((p, client(&a.llm)?))) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
-    };
-    let opts = crate::pipeline::Options {
-        max_repairs: a.max_repairs,
-        samples: a.samples.max(1),
-        temperature: a.temperature,
-        max_tokens: a.llm.max_tokens,
-        seed: a.seed,
-        progress: !a.quiet,
-    };
-    let run = match runtime().block_on(crate::pipeline::solve_problem(&client, &problem, &opts)) {
-        Ok(run) => run,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::LLM_ERROR;
-        }
-    };
-    if let Some(dir) = &a.out {
-        if let Err(e) = crate::pipeline::output::write_dir(&run, dir) {
-            eprintln!("error: cannot write {}: {e}", dir.display());
-        }
-    }
-    if a.json {
-        report::out(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&crate::pipeline::output::summary_json(&run, true)).expect("serializable")
-        ));
-    } else {
-        report::out(&crate::pipeline::output::summary_text(&run));
-    }
-    match run.answer.status {
-        Some(Status::Optimal) => exit::OK,
-        Some(Status::Infeasible) => exit::INFEASIBLE,
-        Some(_) => exit::UNBOUNDED,
-        None => exit::MODEL_ERROR,
-    }
-}
-
-fn formulate_cmd(a: FormulateArgs) -> i32 {
-    let (problem, client) = match read_problem(&a.problem).and_then(|p| Ok((p, client(&a.llm)?))) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
-    };
-    let opts = crate::pipeline::Options {
-        max_repairs: a.max_repairs,
-        max_tokens: a.llm.max_tokens,
-        progress: !a.quiet,
-        ..Default::default()
-    };
-    let run = match runtime().block_on(crate::pipeline::solve_problem(&client, &problem, &opts)) {
-        Ok(run) => run,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::LLM_ERROR;
-        }
-    };
-    let Some(f) = crate::pipeline::output::formulation(&run).filter(|_| run.answer.status.is_some()) else {
-        eprintln!("error: no formulation passed the checks after {} round(s)", run.transcript.len());
-        return exit::MODEL_ERROR;
-    };
-    let text = serde_json::to_string_pretty(f).expect("serializable") + "\n";
-    match &a.output {
-        Some(p) => {
-            if let Err(e) = std::fs::write(p, text) {
-                eprintln!("error: cannot write {}: {e}", p.display());
-                return exit::USAGE;
-            }
-        }
-        None => report::out(&text),
-    }
-    exit::OK
 }
