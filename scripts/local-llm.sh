@@ -7,6 +7,7 @@
 #   scripts/local-llm.sh start [PORT]   # serve on 127.0.0.1:PORT (default 8080), wait until ready
 #   scripts/local-llm.sh stop
 #   scripts/local-llm.sh status
+#   scripts/local-llm.sh weights        # only fetch the weights
 #
 # Then: optform solve problem.txt --base-url http://127.0.0.1:8080/v1 --model qwen
 # Everything lives in ${OPTFORM_CACHE:-~/.cache/optform}; nothing is written into the repository.
@@ -119,6 +120,7 @@ stop() {
 
 case "${1:-}" in
   install) build_server; fetch_weights ;;
+  weights) fetch_weights ;;
   start) start "${2:-8080}" ;;
   stop) stop ;;
   status) [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && say "running (pid $(cat "$pidfile"))" || say "not running" ;;
