@@ -6,6 +6,7 @@
 // Diagnostics travel on error paths only; boxing them would buy nothing and cost clarity.
 #![allow(clippy::result_large_err)]
 
+pub mod bench;
 pub mod cli;
 pub mod compile;
 pub mod expr;

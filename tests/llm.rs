@@ -2,7 +2,6 @@
 //! a script: repairs, malformed and truncated answers, 429/500/slow/dropped responses,
 //! structured-output fallback, the API key's confinement, and byte-identical offline replay.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use optform::llm::config::Secret;
@@ -10,118 +9,9 @@ use optform::llm::{Cache, Client, Endpoint, LlmError, Structured};
 use optform::pipeline::{output, solve_problem, Options};
 use optform::solve::Status;
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
-/// What the server does with one request.
-#[derive(Clone)]
-enum Act {
-    /// A chat completion whose message content is `content`.
-    Reply {
-        content: String,
-        finish: &'static str,
-    },
-    Status {
-        code: u16,
-        headers: Vec<(&'static str, String)>,
-        body: String,
-    },
-    /// Waits, then acts.
-    Slow(Duration, Box<Act>),
-    /// Closes the connection without answering.
-    Drop,
-}
-
-fn reply(content: &str) -> Act {
-    Act::Reply { content: content.into(), finish: "stop" }
-}
-
-#[derive(Debug, Clone)]
-struct Seen {
-    authorization: Option<String>,
-    body: Value,
-}
-
-/// Serves the script in order (then answers 500) and records every request.
-async fn server(script: Vec<Act>) -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    let script = Arc::new(Mutex::new(script.into_iter()));
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
-            let log = log.clone();
-            let script = script.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 8192];
-                // Read the head, then Content-Length bytes of body.
-                let (head_end, length) = loop {
-                    let n = sock.read(&mut chunk).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..p]).to_lowercase();
-                        let len = head
-                            .lines()
-                            .find_map(|l| l.strip_prefix("content-length:"))
-                            .and_then(|v| v.trim().parse::<usize>().ok())
-                            .unwrap_or(0);
-                        break (p + 4, len);
-                    }
-                };
-                while buf.len() < head_end + length {
-                    let n = sock.read(&mut chunk).await.unwrap_or(0);
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                }
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-                let authorization = head
-                    .lines()
-                    .find(|l| l.to_lowercase().starts_with("authorization:"))
-                    .map(|l| l["authorization:".len()..].trim().to_string());
-                let body: Value = serde_json::from_slice(&buf[head_end..head_end + length]).unwrap_or(Value::Null);
-                log.lock().unwrap().push(Seen { authorization, body });
-                let act = script.lock().unwrap().next();
-                let mut act =
-                    act.unwrap_or(Act::Status { code: 500, headers: vec![], body: "script exhausted".into() });
-                if let Act::Slow(d, inner) = act {
-                    tokio::time::sleep(d).await;
-                    act = *inner;
-                }
-                let (code, headers, body) = match act {
-                    Act::Drop => return,
-                    Act::Reply { content, finish } => (
-                        200,
-                        vec![],
-                        json!({
-                            "choices": [{ "message": { "role": "assistant", "content": content }, "finish_reason": finish }],
-                            "usage": { "prompt_tokens": 100, "completion_tokens": 40 }
-                        })
-                        .to_string(),
-                    ),
-                    Act::Status { code, headers, body } => (code, headers, body),
-                    Act::Slow(..) => unreachable!(),
-                };
-                let mut resp = format!("HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
-                for (k, v) in headers {
-                    resp.push_str(&format!("{k}: {v}\r\n"));
-                }
-                resp.push_str("\r\n");
-                resp.push_str(&body);
-                let _ = sock.write_all(resp.as_bytes()).await;
-                let _ = sock.shutdown().await;
-            });
-        }
-    });
-    (url, seen)
-}
+mod common;
+use common::{reply, server, Act};
 
 const GOOD: &str = r#"{"name":"toys","variables":{"cars":"integer","dolls":"integer"},"objective":{"sense":"maximize","expression":"3*cars + 2*dolls"},"constraints":{"hours":"cars + dolls <= 10","paint":"2*cars + dolls <= 15"}}"#;
 const PROBLEM: &str = "A toy shop makes cars (profit 3) and dolls (profit 2). Each takes one hour; there are 10 hours. A car needs 2 units of paint and a doll 1; there are 15 units. Maximize profit.";

@@ -6,7 +6,7 @@ use super::{exit, report, FormulateArgs, LlmArgs, SolveArgs};
 use crate::pipeline::{output, solve_problem, Options, Run};
 use crate::solve::Status;
 
-fn client(a: &LlmArgs) -> Result<crate::llm::Client, String> {
+pub(super) fn client(a: &LlmArgs) -> Result<crate::llm::Client, String> {
     use crate::llm::config;
     let file = config::read_file_config(&a.config)?;
     let flags = config::Overrides {
@@ -33,7 +33,7 @@ fn read_problem(path: &std::path::Path) -> Result<String, String> {
     Ok(text)
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(super) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime starts")
 }
 

@@ -1,5 +1,6 @@
 //! Command line: `optform check` and `optform run`.
 
+mod bench;
 mod llm;
 pub mod report;
 
@@ -67,6 +68,15 @@ enum Command {
     /// Ask the LLM for a formulation of a problem and check it (no solving).
     #[command(after_help = "Example:\n  optform formulate examples/diet.txt -o diet.json && optform run diet.json")]
     Formulate(FormulateArgs),
+    /// List the benchmark datasets, or show one problem.
+    #[command(after_help = "Examples:\n  optform datasets\n  optform datasets show nl4opt nl4opt-1")]
+    Datasets(DatasetsArgs),
+    /// Run the solve pipeline over benchmark datasets and score it strictly.
+    #[command(after_help = BENCH_HELP)]
+    Bench(BenchArgs),
+    /// Score one or more bench runs; compare with a baseline (the CI gate).
+    #[command(after_help = SCORE_HELP)]
+    Score(ScoreArgs),
     /// Render a formulation as solver input (LP, MPS, Pyomo, MathProg) or a document (LaTeX, Markdown).
     #[command(after_help = RENDER_HELP)]
     Render(RenderArgs),
@@ -84,6 +94,25 @@ Endpoint: --base-url / OPTFORM_BASE_URL (default http://127.0.0.1:8080/v1), --mo
 OPTFORM_MODEL, key in OPTFORM_API_KEY or OPENAI_API_KEY (never printed or written), or an
 optform.toml with [llm] base_url, model, api_key_env, timeout_seconds, max_retries, structured,
 bounded_schema and a [prices.MODEL] table (input/output dollars per million tokens).";
+
+const BENCH_HELP: &str = "\
+Examples:
+  optform bench nl4opt --sample 20 --seed 1 --run-dir runs/nl4opt-20
+  optform bench nl4opt mamo_easylp --limit 50 --concurrency 16 --base-url http://vllm:8000/v1 --model qwen
+  optform bench nl4opt --run-dir runs/a --resume                    # continue an interrupted run
+  optform bench industryor --shard 3/8 --run-dir runs/ior-3         # one slice of 8 (Slurm array, k8s Job)
+  optform bench nl4opt --sample 20 --cache tests/bench-cache --offline --run-dir runs/replay
+
+Scoring: correct when |pred - gt| <= max(rtol*|gt|, atol), rtol 1e-6, atol 0.005 for datasets
+whose labels are rounded to 2 decimals (else 0); infeasible/unbounded labels match only that
+status; timeouts never count. The ground truth is never used to retry. Each run writes
+results.jsonl (one line per problem as it finishes), metrics.json and report.md.";
+
+const SCORE_HELP: &str = "\
+Examples:
+  optform score runs/nl4opt-20
+  optform score runs/shard-* --write-baseline bench-baseline.json
+  optform score runs/replay --baseline tests/bench-baseline.json --max-drop 0   # exit 1 on regression";
 
 const RENDER_HELP: &str = "\
 Examples:
@@ -177,6 +206,92 @@ struct FormulateArgs {
 }
 
 #[derive(Args, Debug)]
+struct DatasetsArgs {
+    /// `show NAME ID` prints one problem.
+    #[arg(num_args = 0..=3)]
+    show: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+struct BenchArgs {
+    /// Dataset names (see `optform datasets`) or paths to JSONL files.
+    #[arg(required = true)]
+    datasets: Vec<String>,
+    #[command(flatten)]
+    llm: LlmArgs,
+    /// The first N problems of each dataset.
+    #[arg(long, conflicts_with = "sample")]
+    limit: Option<usize>,
+    /// A seeded random N problems of each dataset.
+    #[arg(long)]
+    sample: Option<usize>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Run slice K of N (1-based), e.g. 3/8.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+    /// Problems in flight at once.
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+    /// Independent formulations per problem (majority vote).
+    #[arg(long, default_value_t = 1)]
+    samples: u32,
+    #[arg(long, default_value_t = 0.0)]
+    temperature: f64,
+    #[arg(long, default_value_t = 3)]
+    max_repairs: u32,
+    /// Seconds per problem, repairs included; a timeout is a failure.
+    #[arg(long, default_value_t = 900)]
+    problem_timeout: u64,
+    #[arg(long)]
+    rtol: Option<f64>,
+    #[arg(long)]
+    atol: Option<f64>,
+    /// Label overrides: a JSONL of {id, answer, answer_status}.
+    #[arg(long, value_name = "FILE")]
+    labels: Option<PathBuf>,
+    #[arg(long, default_value = "runs/bench")]
+    run_dir: PathBuf,
+    /// Continue an existing run directory, skipping finished problems.
+    #[arg(long)]
+    resume: bool,
+    /// Also write JUnit XML here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (k, n) = s.split_once('/').ok_or("write K/N, e.g. 3/8")?;
+    let (k, n): (usize, usize) = (k.parse().map_err(|_| "K is a number")?, n.parse().map_err(|_| "N is a number")?);
+    if k == 0 || k > n {
+        return Err(format!("K must be in 1..={n}"));
+    }
+    Ok((k, n))
+}
+
+#[derive(Args, Debug)]
+struct ScoreArgs {
+    /// Run directories (their results.jsonl are merged).
+    #[arg(required = true)]
+    runs: Vec<PathBuf>,
+    /// Compare with this baseline; exit 1 on a regression.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Allowed accuracy drop per dataset, in percentage points.
+    #[arg(long, default_value_t = 0.0)]
+    max_drop: f64,
+    /// Exit 1 if any dataset's accuracy is below this (0–1).
+    #[arg(long)]
+    fail_under: Option<f64>,
+    /// Record this run as the baseline.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
 struct RenderArgs {
     /// The formulation file (JSON).
     model: PathBuf,
@@ -244,6 +359,9 @@ pub fn main() -> i32 {
         Command::Run(a) => run(a),
         Command::Render(a) => render(a),
         Command::Solve(a) => llm::solve(a),
+        Command::Datasets(a) => bench::datasets(a),
+        Command::Bench(a) => bench::bench(a),
+        Command::Score(a) => bench::score(a),
         Command::Formulate(a) => llm::formulate(a),
     }
 }

@@ -48,6 +48,8 @@ pub struct Round {
     pub attempts: u32,
     /// `solved`, `infeasible`, `unbounded`, or the failure class (`check`, `invalid-json`, …).
     pub outcome: &'static str,
+    /// The verified optimum this round reached, if it did.
+    pub objective: Option<f64>,
     pub error: Option<String>,
 }
 
@@ -136,6 +138,10 @@ async fn run_sample(
             cached: c.cached,
             attempts: c.attempts,
             outcome: ev.verdict.class(),
+            objective: match &ev.verdict {
+                Verdict::Solved { objective, .. } => Some(*objective),
+                _ => None,
+            },
             error,
         });
         let sample = Sample { index, verdict: ev.verdict.clone(), formulation: ev.formulation, rounds: round };

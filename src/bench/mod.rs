@@ -1,0 +1,326 @@
+//! `optform bench`: the solve pipeline over benchmark datasets with bounded concurrency,
+//! resumable results, strict scoring and reports; `optform score` merges runs and gates CI.
+
+pub mod dataset;
+pub mod metrics;
+pub mod score;
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::llm::Client;
+use crate::pipeline::{evaluate::Verdict, solve_problem, Options, Run};
+use dataset::{Dataset, Expected, Item};
+use metrics::ResultLine;
+use score::{correct, paper_compatible, Predicted, Rule};
+
+#[derive(Debug, Clone)]
+pub struct BenchOptions {
+    pub limit: Option<usize>,
+    pub sample: Option<usize>,
+    pub seed: u64,
+    /// `(k, n)`: run the k-th (1-based) of n deterministic slices.
+    pub shard: Option<(usize, usize)>,
+    pub concurrency: usize,
+    pub pipeline: Options,
+    /// Per problem, whole loop included.
+    pub timeout: Duration,
+    pub rtol: Option<f64>,
+    pub atol: Option<f64>,
+    pub run_dir: PathBuf,
+    pub resume: bool,
+    pub quiet: bool,
+}
+
+/// The problems a run covers, in dataset order: `--sample` draws a seeded subset, `--limit`
+/// takes the first, `--shard` a deterministic slice of what remains.
+pub fn select<'d>(d: &'d Dataset, o: &BenchOptions) -> Vec<&'d Item> {
+    let mut idx: Vec<usize> = (0..d.items.len()).collect();
+    if let Some(n) = o.sample {
+        let mut state = o.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        for i in (1..idx.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            idx.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        idx.truncate(n);
+        idx.sort_unstable();
+    }
+    if let Some(n) = o.limit {
+        idx.truncate(n);
+    }
+    if let Some((k, n)) = o.shard {
+        idx = idx.into_iter().enumerate().filter(|(p, _)| p % n == k - 1).map(|(_, i)| i).collect();
+    }
+    idx.into_iter().map(|i| &d.items[i]).collect()
+}
+
+/// Reads `results.jsonl`, cutting off a line left half-written by an interruption.
+pub fn read_results(path: &Path) -> Vec<ResultLine> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
+fn truncate_partial_line(path: &Path) -> std::io::Result<()> {
+    let Ok(bytes) = std::fs::read(path) else { return Ok(()) };
+    let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    if keep < bytes.len() {
+        std::fs::OpenOptions::new().write(true).open(path)?.set_len(keep as u64)?;
+    }
+    Ok(())
+}
+
+/// SHA-256 of the prompt templates, written into every report.
+pub fn prompts_sha256() -> String {
+    let mut h = Sha256::new();
+    for m in crate::pipeline::prompt::opening("") {
+        h.update(m.content.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn predicted(status: Option<&str>, objective: Option<f64>) -> Predicted {
+    let status = status
+        .and_then(|s| ["optimal", "infeasible", "unbounded", "infeasible-or-unbounded"].into_iter().find(|k| *k == s));
+    Predicted { status, objective, timed_out: false }
+}
+
+/// Whether a continuous formulation's answer looks like the LP relaxation of the integer
+/// problem the label describes: the same formulation with integer variables reaches the label.
+fn relaxation_looking(formulation: Option<&Value>, expected: Expected, rule: Rule) -> bool {
+    let (Some(f), Expected::Objective(_)) = (formulation, expected) else { return false };
+    let (form, _) = crate::model::load_str(&f.to_string(), "formulation", std::env::temp_dir());
+    let Some(m) = form.and_then(|form| crate::model::build(&form).0) else { return false };
+    let Some(mut c) = crate::compile::compile(&m).0 else { return false };
+    if c.is_mip() || c.hessian.is_some() {
+        return false;
+    }
+    c.integrality.fill(crate::compile::INTEGER);
+    let out = crate::solve::solve(&c, &crate::solve::Options { time_limit: Some(10.0), ..Default::default() });
+    out.status == crate::solve::Status::Optimal && correct(rule, expected, &predicted(Some("optimal"), out.objective))
+}
+
+/// Scores one finished (or failed) problem.
+fn line(dataset: &str, item: &Item, rule: Rule, run: Result<Run, String>, seconds: f64) -> ResultLine {
+    let mut l = ResultLine {
+        dataset: dataset.into(),
+        id: item.id.clone(),
+        expected: item.expected,
+        status: None,
+        objective: None,
+        correct: false,
+        paper_correct: false,
+        class: String::new(),
+        rounds: 0,
+        correct_without_repair: false,
+        agreement: (0, 0),
+        samples_correct: Vec::new(),
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        llm_seconds: 0.0,
+        seconds,
+        cost: None,
+        rule,
+    };
+    let run = match run {
+        Ok(run) => run,
+        Err(class) => {
+            l.class = class;
+            return l;
+        }
+    };
+    let a = &run.answer;
+    l.status = a.status.map(|s| s.as_str().to_string());
+    l.objective = a.objective;
+    let p = predicted(l.status.as_deref(), a.objective);
+    l.correct = correct(rule, item.expected, &p);
+    let winner = a.sample.and_then(|i| run.samples.iter().find(|s| s.index == i));
+    l.rounds = winner.map_or(run.transcript.len() as u32, |s| s.rounds);
+    let relaxation = !l.correct && relaxation_looking(winner.and_then(|s| s.formulation.as_ref()), item.expected, rule);
+    l.paper_correct = !relaxation && paper_compatible(item.expected, &p);
+    let first = run.transcript.first();
+    l.correct_without_repair = first.is_some_and(|r| {
+        let status = match r.outcome {
+            "solved" => Some("optimal"),
+            other => Some(other),
+        };
+        correct(rule, item.expected, &predicted(status, r.objective))
+    });
+    l.agreement = a.agreement;
+    l.samples_correct = run
+        .samples
+        .iter()
+        .map(|s| match &s.verdict {
+            Verdict::Solved { objective, .. } => {
+                correct(rule, item.expected, &predicted(Some("optimal"), Some(*objective)))
+            }
+            Verdict::Terminal { status, .. } => correct(rule, item.expected, &predicted(Some(status.as_str()), None)),
+            Verdict::Failed { .. } => false,
+        })
+        .collect();
+    l.class = if l.correct {
+        "solved".into()
+    } else if relaxation {
+        "relaxation".into()
+    } else {
+        match (a.status, winner.or(run.samples.last()).map(|s| s.verdict.class())) {
+            (Some(crate::solve::Status::Optimal), _) => "wrong-objective".into(),
+            (Some(_), _) => "solver-status".into(),
+            (None, Some("invalid-json" | "truncated")) => "no-json".into(),
+            (None, Some("check")) => "check".into(),
+            (None, _) => "solver-status".into(),
+        }
+    };
+    l.prompt_tokens = run.usage.prompt_tokens;
+    l.completion_tokens = run.usage.completion_tokens;
+    l.llm_seconds = run.llm_seconds;
+    l.cost = run.cost;
+    l
+}
+
+/// Runs every selected problem of every dataset, appending to `results.jsonl` as each finishes.
+pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) -> std::io::Result<Vec<ResultLine>> {
+    std::fs::create_dir_all(&o.run_dir)?;
+    let path = o.run_dir.join("results.jsonl");
+    if !o.resume && path.exists() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} exists: pass --resume to continue it, or choose another --run-dir", path.display()),
+        ));
+    }
+    truncate_partial_line(&path)?;
+    let done: HashSet<(String, String)> = read_results(&path).into_iter().map(|l| (l.dataset, l.id)).collect();
+    let file = Arc::new(Mutex::new(std::fs::OpenOptions::new().create(true).append(true).open(&path)?));
+    let mut jobs = Vec::new();
+    for d in datasets {
+        let rule = Rule { rtol: o.rtol.unwrap_or(1e-6), atol: o.atol.unwrap_or(Rule::for_dataset(&d.name).atol) };
+        for item in select(d, o) {
+            if !done.contains(&(d.name.clone(), item.id.clone())) {
+                jobs.push((d.name.clone(), item.clone(), rule));
+            }
+        }
+    }
+    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+    if o.quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} · {msg} · elapsed {elapsed} · ETA {eta}")
+            .expect("a valid template"),
+    );
+    let tally = Arc::new(Mutex::new((0usize, 0usize, 0usize))); // (correct, finished, failed)
+    let permits = Arc::new(tokio::sync::Semaphore::new(o.concurrency.max(1)));
+    let mut set = tokio::task::JoinSet::new();
+    for (name, item, rule) in jobs {
+        let (client, permits, file, bar, tally) =
+            (client.clone(), permits.clone(), file.clone(), bar.clone(), tally.clone());
+        let (opts, timeout) = (Options { progress: false, ..o.pipeline.clone() }, o.timeout);
+        set.spawn(async move {
+            let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
+            let start = Instant::now();
+            let run = match tokio::time::timeout(timeout, solve_problem(&client, &item.question, &opts)).await {
+                Ok(Ok(run)) => Ok(run),
+                Ok(Err(e)) => Err(match e {
+                    crate::llm::LlmError::Timeout { .. } => "timeout".to_string(),
+                    _ => "llm-error".to_string(),
+                }),
+                Err(_) => Err("timeout".to_string()),
+            };
+            let result =
+                tokio::task::spawn_blocking(move || line(&name, &item, rule, run, start.elapsed().as_secs_f64()))
+                    .await
+                    .expect("scoring does not panic");
+            let text = serde_json::to_string(&result).expect("serializable") + "\n";
+            {
+                let mut f = file.lock().expect("not poisoned");
+                f.write_all(text.as_bytes()).and_then(|_| f.flush()).expect("results.jsonl is writable");
+            }
+            let mut t = tally.lock().expect("not poisoned");
+            t.0 += usize::from(result.correct);
+            t.1 += 1;
+            t.2 += usize::from(matches!(result.class.as_str(), "llm-error" | "timeout"));
+            bar.set_message(format!("accuracy {:.1} % · failures {}", 100.0 * t.0 as f64 / t.1 as f64, t.2));
+            bar.inc(1);
+        });
+    }
+    while let Some(r) = set.join_next().await {
+        r.expect("a bench task does not panic");
+    }
+    bar.finish_and_clear();
+    Ok(read_results(&path))
+}
+
+/// The header of a run's report.
+pub fn header(client: &Client, datasets: &[Dataset], o: &BenchOptions) -> metrics::Header {
+    metrics::Header {
+        optform_version: env!("CARGO_PKG_VERSION").into(),
+        model: client.endpoint().model.clone(),
+        base_url: client.endpoint().base_url.clone(),
+        prompts_sha256: prompts_sha256(),
+        datasets: datasets.iter().map(|d| (d.name.clone(), d.sha256.clone())).collect(),
+        rules: datasets
+            .iter()
+            .map(|d| {
+                (
+                    d.name.clone(),
+                    Rule { rtol: o.rtol.unwrap_or(1e-6), atol: o.atol.unwrap_or(Rule::for_dataset(&d.name).atol) },
+                )
+            })
+            .collect::<BTreeMap<_, _>>(),
+        samples: o.pipeline.samples,
+        max_repairs: o.pipeline.max_repairs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> BenchOptions {
+        BenchOptions {
+            limit: None,
+            sample: None,
+            seed: 1,
+            shard: None,
+            concurrency: 1,
+            pipeline: Options::default(),
+            timeout: Duration::from_secs(1),
+            rtol: None,
+            atol: None,
+            run_dir: PathBuf::new(),
+            resume: false,
+            quiet: true,
+        }
+    }
+
+    #[test]
+    fn samples_are_seeded_and_shards_partition() {
+        let d = dataset::find("nl4opt", None).unwrap();
+        let a: Vec<&str> =
+            select(&d, &BenchOptions { sample: Some(20), seed: 7, ..opts() }).iter().map(|i| i.id.as_str()).collect();
+        let b: Vec<&str> =
+            select(&d, &BenchOptions { sample: Some(20), seed: 7, ..opts() }).iter().map(|i| i.id.as_str()).collect();
+        let c: Vec<&str> =
+            select(&d, &BenchOptions { sample: Some(20), seed: 8, ..opts() }).iter().map(|i| i.id.as_str()).collect();
+        assert_eq!((a.len(), a == b, a == c), (20, true, false));
+        let mut all: Vec<&str> = Vec::new();
+        for k in 1..=3 {
+            all.extend(
+                select(&d, &BenchOptions { sample: Some(20), seed: 7, shard: Some((k, 3)), ..opts() })
+                    .iter()
+                    .map(|i| i.id.as_str()),
+            );
+        }
+        all.sort_unstable();
+        let mut sorted = a.clone();
+        sorted.sort_unstable();
+        assert_eq!(all, sorted, "the shards cover the sample exactly once");
+    }
+}
