@@ -34,8 +34,9 @@ fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/throughput");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let lines: Vec<String> =
-        (0..n).map(|k| format!(r#"{{"id":"q-{k}","question":"Problem {k}: a small production mix.","answer":30}}"#)).collect();
+    let lines: Vec<String> = (0..n)
+        .map(|k| format!(r#"{{"id":"q-{k}","question":"Problem {k}: a small production mix.","answer":30}}"#))
+        .collect();
     std::fs::write(dir.join("throughput.jsonl"), lines.join("\n") + "\n").unwrap();
     let data = dataset::load(&dir.join("throughput.jsonl"), None).unwrap();
 

@@ -242,6 +242,14 @@ impl Parser {
                 self.bump();
                 let over = self.indexing(&Tok::RBrace)?;
                 self.expect(Tok::RBrace, "to close the index of `sum`")?;
+                if matches!(
+                    self.peek(),
+                    Tok::Eof | Tok::Le | Tok::Ge | Tok::EqEq | Tok::Lt | Tok::Gt | Tok::Plus | Tok::RParen
+                ) {
+                    return Err(self
+                        .unexpected("expected the term to add up after `sum{…}`")
+                        .help("write the summed term after the braces: `sum{i in I} x[i]`"));
+                }
                 let body = self.term()?;
                 let span = start.to(body.span);
                 Ok(Expr { kind: ExprKind::Sum { over, body: Box::new(body) }, span })

@@ -77,6 +77,9 @@ pub struct Run {
     pub cost: Option<f64>,
 }
 
+/// Least sampling temperature of repair rounds.
+pub const REPAIR_TEMPERATURE: f64 = 0.4;
+
 fn progress(on: bool, line: String) {
     if on {
         eprintln!("{line}");
@@ -93,18 +96,22 @@ async fn run_sample(
     transcript: &mut Vec<Round>,
 ) -> Result<Sample, LlmError> {
     let mut messages = prompt::opening(problem);
-    let sampling = Sampling {
+    let first = Sampling {
         temperature: opts.temperature,
         max_tokens: opts.max_tokens,
         seed: Some(opts.seed + u64::from(index)),
     };
+    // At temperature 0 a model tends to repeat its broken answer word for word: repairs
+    // sample a little more freely.
+    let repairing = Sampling { temperature: opts.temperature.max(REPAIR_TEMPERATURE), ..first.clone() };
     let schema = crate::llm::schema::formulation_schema(client.endpoint().bounded_schema);
     let mut kept: Option<Sample> = None;
     let mut last: Option<Sample> = None;
     for round in 1..=opts.max_repairs + 1 {
         let tag = format!("[sample {}/{} · round {round}]", index + 1, opts.samples);
         progress(opts.progress, format!("{tag} asking {} …", client.endpoint().model));
-        let c = client.chat(&messages, &sampling, &schema).await?;
+        let sampling = if round == 1 { &first } else { &repairing };
+        let c = client.chat(&messages, sampling, &schema).await?;
         let reply = c.content.clone();
         let truncated = c.truncated();
         let ev =
