@@ -280,12 +280,13 @@ pub fn compare(
         let newly_failing: Vec<&String> = b.correct_ids.difference(&now).collect();
         let newly_passing: Vec<&String> = now.difference(&b.correct_ids).collect();
         let drop = 100.0 * (b.accuracy - d.accuracy);
+        // `+ 0.0` turns a negative zero into zero, so no change reads "+0.0 pts".
+        let change = -drop + 0.0;
         let _ = writeln!(
             text,
-            "{name}: {:.1} % (baseline {:.1} %, {:+.1} pts); newly failing: {}; newly passing: {}",
+            "{name}: {:.1} % (baseline {:.1} %, {change:+.1} pts); newly failing: {}; newly passing: {}",
             100.0 * d.accuracy,
             100.0 * b.accuracy,
-            -drop,
             if newly_failing.is_empty() {
                 "none".to_string()
             } else {
