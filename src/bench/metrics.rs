@@ -160,6 +160,13 @@ pub fn report(header: &Header, m: &BTreeMap<String, DatasetMetrics>, lines: &[Re
         let _ = writeln!(s, "- `{name}` sha256 `{sha}`: {rule}");
     }
     let _ = writeln!(s, "\n## Results\n\n{}", table(m));
+    if header.samples > 1 {
+        let _ = writeln!(s, "With {} samples per problem, accuracy is majority@{}: the voted answer. pass@1 (the mean accuracy of single samples):\n", header.samples, header.samples);
+        for (name, d) in m {
+            let _ = writeln!(s, "- {name}: pass@1 {:.1} %", 100.0 * d.pass_at_1);
+        }
+        s.push('\n');
+    }
     let _ = writeln!(s, "\"paper-compatible\" is the looser rule some papers report (both values rounded to 2 decimals, within 5 %); it is shown for comparison only and never replaces the strict accuracy.\n");
     let _ = writeln!(
         s,
