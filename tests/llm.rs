@@ -210,3 +210,15 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[tokio::test]
+async fn formulate_stops_once_the_checks_pass_without_solving() {
+    // Infeasible, but well-formed: `formulate` accepts it in one round; `solve` would repair.
+    let infeasible = GOOD.replace("cars + dolls <= 10", "cars + dolls <= -1");
+    let (url, _) = server(vec![reply(&GOOD.replace("dolls <= 10", "doll <= 10")), reply(&infeasible)]).await;
+    let o = Options { check_only: true, ..opts() };
+    let run = solve_problem(&Client::new(endpoint(&url), None, false), PROBLEM, &o).await.unwrap();
+    let outcomes: Vec<&str> = run.transcript.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, ["check", "checked"]);
+    assert!(run.samples[0].formulation.is_some());
+}

@@ -162,7 +162,7 @@ fn line(dataset: &str, item: &Item, rule: Rule, run: Result<Run, String>, second
                 correct(rule, item.expected, &predicted(Some("optimal"), Some(*objective)))
             }
             Verdict::Terminal { status, .. } => correct(rule, item.expected, &predicted(Some(status.as_str()), None)),
-            Verdict::Failed { .. } => false,
+            Verdict::Failed { .. } | Verdict::Checked => false,
         })
         .collect();
     l.class = if l.correct {

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::{exit, report, FormulateArgs, LlmArgs, SolveArgs};
+use crate::pipeline::evaluate::Verdict;
 use crate::pipeline::{output, solve_problem, Options, Run};
 use crate::solve::Status;
 
@@ -58,6 +59,7 @@ pub(super) fn solve(a: SolveArgs) -> i32 {
         max_tokens: a.llm.max_tokens,
         seed: a.seed,
         progress: !a.quiet,
+        check_only: false,
     };
     let run = match run_pipeline(&a.problem, &a.llm, &opts) {
         Ok(run) => run,
@@ -85,13 +87,19 @@ pub(super) fn solve(a: SolveArgs) -> i32 {
 }
 
 pub(super) fn formulate(a: FormulateArgs) -> i32 {
-    let opts =
-        Options { max_repairs: a.max_repairs, max_tokens: a.llm.max_tokens, progress: !a.quiet, ..Default::default() };
+    let opts = Options {
+        max_repairs: a.max_repairs,
+        max_tokens: a.llm.max_tokens,
+        progress: !a.quiet,
+        check_only: true,
+        ..Default::default()
+    };
     let run = match run_pipeline(&a.problem, &a.llm, &opts) {
         Ok(run) => run,
         Err(code) => return code,
     };
-    let Some(f) = output::formulation(&run).filter(|_| run.answer.status.is_some()) else {
+    let checked = run.samples.first().filter(|s| matches!(s.verdict, Verdict::Checked));
+    let Some(f) = checked.and_then(|s| s.formulation.as_ref()) else {
         eprintln!("error: no formulation passed the checks after {} round(s)", run.transcript.len());
         return exit::MODEL_ERROR;
     };

@@ -65,7 +65,7 @@ enum Command {
     /// English in, verified optimum out: formulate with an LLM, check, solve, verify, repair.
     #[command(after_help = SOLVE_HELP)]
     Solve(SolveArgs),
-    /// Ask the LLM for a formulation of a problem and check it (no solving).
+    /// Ask the LLM for a formulation, repaired until it passes the checks; write it (no solving).
     #[command(after_help = "Example:\n  optform formulate examples/diet.txt -o diet.json && optform run diet.json")]
     Formulate(FormulateArgs),
     /// List the benchmark datasets, or show one problem.

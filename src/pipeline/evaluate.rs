@@ -18,6 +18,8 @@ pub enum Verdict {
     Terminal { status: Status, detail: String },
     /// Not usable; `class` names the failure for transcripts and statistics.
     Failed { class: &'static str, summary: String, details: String },
+    /// Passed the checks and compiled; not solved (`optform formulate`).
+    Checked,
 }
 
 impl Verdict {
@@ -27,6 +29,7 @@ impl Verdict {
             Verdict::Terminal { status: Status::Infeasible, .. } => "infeasible",
             Verdict::Terminal { .. } => "unbounded",
             Verdict::Failed { class, .. } => class,
+            Verdict::Checked => "checked",
         }
     }
 }
@@ -69,8 +72,9 @@ fn check_failure(diags: &Diagnostics) -> Verdict {
     )
 }
 
-/// Evaluates one reply. `truncated`: the server stopped at `max_tokens`.
-pub fn evaluate(reply: &str, truncated: bool) -> Evaluated {
+/// Evaluates one reply. `truncated`: the server stopped at `max_tokens`; `solve`: go on to
+/// solve and verify after the checks.
+pub fn evaluate(reply: &str, truncated: bool, solve: bool) -> Evaluated {
     if truncated {
         return Evaluated {
             formulation: None,
@@ -89,17 +93,20 @@ pub fn evaluate(reply: &str, truncated: bool) -> Evaluated {
             return Evaluated { formulation: None, verdict };
         }
     };
-    let verdict = solve_formulation(&json);
+    let verdict = solve_formulation(&json, solve);
     Evaluated { formulation: Some(json), verdict }
 }
 
-fn solve_formulation(json: &Value) -> Verdict {
+fn solve_formulation(json: &Value, solve: bool) -> Verdict {
     let (f, diags) = load_str(&json.to_string(), "formulation", std::env::temp_dir());
     let Some(f) = f.filter(|_| !diags.has_errors()) else { return check_failure(&diags) };
     let (model, more) = build(&f);
     let Some(model) = model else { return check_failure(&more) };
     let (compiled, more) = compile(&model);
     let Some(compiled) = compiled else { return check_failure(&more) };
+    if !solve {
+        return Verdict::Checked;
+    }
     let out = solve::solve(&compiled, &Default::default());
     match (out.status, &out.x, out.objective) {
         (Status::Optimal, Some(x), Some(obj)) => {
@@ -173,18 +180,19 @@ mod tests {
     #[test]
     fn verdicts_classify_each_failure() {
         let ok = r#"{"name":"t","variables":{"x":{}},"objective":{"sense":"max","expression":"x"},"constraints":{"c":"x <= 4"}}"#;
-        assert!(matches!(evaluate(ok, false).verdict, Verdict::Solved { objective, .. } if objective == 4.0));
-        assert_eq!(evaluate(ok, true).verdict.class(), "truncated");
-        assert_eq!(evaluate("{oops", false).verdict.class(), "invalid-json");
+        assert!(matches!(evaluate(ok, false, true).verdict, Verdict::Solved { objective, .. } if objective == 4.0));
+        assert_eq!(evaluate(ok, true, true).verdict.class(), "truncated");
+        assert_eq!(evaluate(ok, false, false).verdict.class(), "checked");
+        assert_eq!(evaluate("{oops", false, true).verdict.class(), "invalid-json");
         let bad = ok.replace("x <= 4", "y <= 4");
-        let Verdict::Failed { class, details, .. } = evaluate(&bad, false).verdict else { panic!() };
+        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true).verdict else { panic!() };
         assert_eq!(class, "check");
         assert!(details.contains("unknown name `y`") && details.contains("^"), "{details}");
         let unb = ok.replace("x <= 4", "x >= 4");
-        let Verdict::Terminal { detail, .. } = evaluate(&unb, false).verdict else { panic!() };
+        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true).verdict else { panic!() };
         assert!(detail.contains("along these variables: x"), "{detail}");
         let inf = ok.replace("x <= 4", "x <= -4");
-        let Verdict::Terminal { detail, .. } = evaluate(&inf, false).verdict else { panic!() };
+        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true).verdict else { panic!() };
         assert!(detail.contains("These constraints conflict (an irreducible infeasible set): c."), "{detail}");
     }
 }

@@ -26,11 +26,21 @@ pub struct Options {
     pub seed: u64,
     /// Progress lines on stderr.
     pub progress: bool,
+    /// Stop once a formulation passes the checks (`optform formulate`): no solving.
+    pub check_only: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { max_repairs: 3, samples: 1, temperature: 0.0, max_tokens: 4096, seed: 1, progress: false }
+        Options {
+            max_repairs: 3,
+            samples: 1,
+            temperature: 0.0,
+            max_tokens: 4096,
+            seed: 1,
+            progress: false,
+            check_only: false,
+        }
     }
 }
 
@@ -114,12 +124,14 @@ async fn run_sample(
         let c = client.chat(&messages, sampling, &schema).await?;
         let reply = c.content.clone();
         let truncated = c.truncated();
-        let ev =
-            tokio::task::spawn_blocking(move || evaluate(&reply, truncated)).await.expect("evaluation does not panic");
+        let solve = !opts.check_only;
+        let ev = tokio::task::spawn_blocking(move || evaluate(&reply, truncated, solve))
+            .await
+            .expect("evaluation does not panic");
         let error = match &ev.verdict {
             Verdict::Failed { summary, .. } => Some(summary.clone()),
             Verdict::Terminal { detail, .. } => Some(detail.clone()),
-            Verdict::Solved { .. } => None,
+            Verdict::Solved { .. } | Verdict::Checked => None,
         };
         let source = if c.cached { "cache".to_string() } else { format!("{:.1} s", c.latency_ms as f64 / 1000.0) };
         progress(
@@ -153,7 +165,7 @@ async fn run_sample(
         });
         let sample = Sample { index, verdict: ev.verdict.clone(), formulation: ev.formulation, rounds: round };
         match &ev.verdict {
-            Verdict::Solved { .. } => return Ok(sample),
+            Verdict::Solved { .. } | Verdict::Checked => return Ok(sample),
             Verdict::Terminal { .. } => kept = Some(sample.clone()),
             Verdict::Failed { .. } => {}
         }

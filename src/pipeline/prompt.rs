@@ -36,7 +36,7 @@ pub fn repair(verdict: &Verdict) -> Message {
     let (summary, details) = match verdict {
         Verdict::Failed { summary, details, .. } => (summary.clone(), details.clone()),
         Verdict::Terminal { status, detail } => (format!("the model is {}", status.as_str()), detail.clone()),
-        Verdict::Solved { .. } => unreachable!("a solved formulation needs no repair"),
+        Verdict::Solved { .. } | Verdict::Checked => unreachable!("a usable formulation needs no repair"),
     };
     Message::user(render("repair", context! { summary => summary, details => details }))
 }

@@ -51,7 +51,7 @@ pub fn vote(samples: &[Sample]) -> Answer {
         .map(|s| match &s.verdict {
             Verdict::Solved { objective, .. } => Some(Key::Value(*objective)),
             Verdict::Terminal { status, .. } => Some(Key::Status(*status)),
-            Verdict::Failed { .. } => None,
+            Verdict::Failed { .. } | Verdict::Checked => None,
         })
         .collect();
     // (size, rank, first sample) of each candidate cluster, represented by its first member.
@@ -73,7 +73,7 @@ pub fn vote(samples: &[Sample]) -> Answer {
     let (status, objective, variables) = match &samples[i].verdict {
         Verdict::Solved { objective, variables } => (Status::Optimal, Some(*objective), variables.clone()),
         Verdict::Terminal { status, .. } => (*status, None, Vec::new()),
-        Verdict::Failed { .. } => unreachable!("failed samples form no cluster"),
+        Verdict::Failed { .. } | Verdict::Checked => unreachable!("failed and merely checked samples form no cluster"),
     };
     Answer {
         status: Some(status),
