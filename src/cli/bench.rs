@@ -64,7 +64,7 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
         }
     }
     let client = match super::llm::client(&a.llm) {
-        Ok(c) => Arc::new(c),
+        Ok(c) => Arc::new(c.with_limits(a.rpm, a.tpm)),
         Err(e) => {
             eprintln!("error: {e}");
             return exit::USAGE;

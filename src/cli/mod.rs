@@ -233,6 +233,12 @@ struct BenchArgs {
     /// Problems in flight at once.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
+    /// At most this many LLM requests per minute (sliding window).
+    #[arg(long)]
+    rpm: Option<u32>,
+    /// At most this many LLM tokens (prompt + completion) per minute.
+    #[arg(long)]
+    tpm: Option<u64>,
     /// Independent formulations per problem (majority vote).
     #[arg(long, default_value_t = 1)]
     samples: u32,

@@ -16,6 +16,7 @@ pub struct Client {
     offline: bool,
     /// The mode found to work at this endpoint during this run.
     mode: Mutex<Option<Structured>>,
+    limits: super::Limits,
 }
 
 /// Why one HTTP exchange did not give an answer.
@@ -28,7 +29,13 @@ enum Failure {
 impl Client {
     pub fn new(endpoint: Endpoint, cache: Option<Cache>, offline: bool) -> Client {
         let http = reqwest::Client::builder().timeout(endpoint.timeout).build().expect("a default HTTP client builds");
-        Client { http, endpoint, cache, offline, mode: Mutex::new(None) }
+        Client { http, endpoint, cache, offline, mode: Mutex::new(None), limits: super::Limits::default() }
+    }
+
+    /// Caps requests and tokens per minute across every task that shares this client.
+    pub fn with_limits(mut self, rpm: Option<u32>, tpm: Option<u64>) -> Client {
+        self.limits = super::Limits::new(rpm, tpm);
+        self
     }
 
     pub fn endpoint(&self) -> &Endpoint {
@@ -133,6 +140,7 @@ impl Client {
         loop {
             attempt += 1;
             let last = attempt > self.endpoint.max_retries;
+            self.limits.acquire().await;
             let start = Instant::now();
             let mut req = self.http.post(&url).json(&body);
             if let Some(key) = &self.endpoint.api_key {
@@ -157,6 +165,7 @@ impl Client {
                             let latency_ms = start.elapsed().as_millis() as u64;
                             match parse_completion(&text) {
                                 Ok((content, finish_reason, usage)) => {
+                                    self.limits.used(usage.prompt_tokens + usage.completion_tokens);
                                     return Ok(Completion {
                                         content,
                                         finish_reason,
@@ -165,7 +174,7 @@ impl Client {
                                         mode,
                                         cached: false,
                                         attempts: attempt,
-                                    })
+                                    });
                                 }
                                 Err(detail) => (None, LlmError::Protocol { url: base.clone(), detail }),
                             }

@@ -5,6 +5,7 @@
 mod cache;
 mod client;
 pub mod config;
+mod limit;
 pub mod schema;
 
 use std::fmt;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 pub use cache::Cache;
 pub use client::Client;
 pub use config::Endpoint;
+pub use limit::Limits;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
