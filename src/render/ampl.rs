@@ -1,6 +1,6 @@
 //! GNU MathProg (the AMPL subset `glpsol --math` runs).
 
-use super::translate::{Out, Scope, Target};
+use super::translate::{one_or_tuple, Out, Scope, Target};
 use super::Unsupported;
 use crate::expr::{BinOp, Expr, ExprKind, RelOp};
 
@@ -83,11 +83,7 @@ impl Target for Ampl {
         format!("if {c} then {a} else {b}")
     }
     fn member(&self, items: Vec<String>, set: String) -> String {
-        if items.len() == 1 {
-            format!("{} in {set}", items[0])
-        } else {
-            format!("({}) in {set}", items.join(","))
-        }
+        format!("{} in {set}", one_or_tuple(&items, ","))
     }
     fn set(&self, _: &Scope, name: &str) -> String {
         name.to_string()
@@ -96,10 +92,10 @@ impl Target for Ampl {
         format!("{lo}..{hi}")
     }
     fn binding(&self, names: &[String], set: String) -> String {
-        match names {
-            [] => set,
-            [one] => format!("{one} in {set}"),
-            many => format!("({}) in {set}", many.join(",")),
+        if names.is_empty() {
+            set
+        } else {
+            format!("{} in {set}", one_or_tuple(names, ","))
         }
     }
     fn indexing(&self, bindings: Vec<String>, filter: Option<String>) -> String {

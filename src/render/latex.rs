@@ -1,6 +1,6 @@
 //! LaTeX mathematics (for the `latex` document and the `markdown` math blocks).
 
-use super::translate::{tr, Out, Scope, Target};
+use super::translate::{one_or_tuple, tr, Out, Scope, Target};
 use crate::expr::{BinOp, Expr, RelOp};
 
 pub struct Latex;
@@ -104,11 +104,7 @@ impl Target for Latex {
         format!("\\begin{{cases}} {a} & \\text{{if }} {c} \\\\ {b} & \\text{{otherwise}} \\end{{cases}}")
     }
     fn member(&self, items: Vec<String>, set: String) -> String {
-        if items.len() == 1 {
-            format!("{} \\in {set}", items[0])
-        } else {
-            format!("({}) \\in {set}", items.join(","))
-        }
+        format!("{} \\in {set}", one_or_tuple(&items, ","))
     }
     fn set(&self, _: &Scope, name: &str) -> String {
         ident(name)
@@ -118,10 +114,10 @@ impl Target for Latex {
     }
     fn binding(&self, names: &[String], set: String) -> String {
         let names: Vec<String> = names.iter().map(|n| ident(n)).collect();
-        match names.as_slice() {
-            [] => set,
-            [one] => format!("{one} \\in {set}"),
-            many => format!("({}) \\in {set}", many.join(",")),
+        if names.is_empty() {
+            set
+        } else {
+            format!("{} \\in {set}", one_or_tuple(&names, ","))
         }
     }
     fn indexing(&self, bindings: Vec<String>, filter: Option<String>) -> String {

@@ -1,6 +1,6 @@
 //! Pyomo: components are attributes of the model `m`; sums are Python generators.
 
-use super::translate::{tr, Kind, Out, Scope, Target};
+use super::translate::{one_or_tuple, tr, Kind, Out, Scope, Target};
 use super::Unsupported;
 use crate::expr::{BinOp, Expr, ExprKind, RelOp};
 
@@ -103,11 +103,7 @@ impl Target for Pyomo {
         format!("({a} if {c} else {b})")
     }
     fn member(&self, items: Vec<String>, set: String) -> String {
-        if items.len() == 1 {
-            format!("{} in {set}", items[0])
-        } else {
-            format!("({}) in {set}", items.join(", "))
-        }
+        format!("{} in {set}", one_or_tuple(&items, ", "))
     }
     fn set(&self, scope: &Scope, name: &str) -> String {
         debug_assert!(scope.kinds.get(name) == Some(&Kind::Set));
@@ -118,10 +114,7 @@ impl Target for Pyomo {
     }
     fn binding(&self, names: &[String], set: String) -> String {
         let names: Vec<String> = names.iter().map(|n| ident(n)).collect();
-        match names.as_slice() {
-            [one] => format!("for {one} in {set}"),
-            many => format!("for ({}) in {set}", many.join(", ")),
-        }
+        format!("for {} in {set}", one_or_tuple(&names, ", "))
     }
     fn indexing(&self, bindings: Vec<String>, filter: Option<String>) -> String {
         let b = bindings.join(" ");

@@ -129,6 +129,14 @@ fn as_shift<'e>(scope: &Scope, e: &'e Expr) -> Option<(&'e str, i64)> {
     }
 }
 
+/// `a` for one item, `(a,b)` for several: how every target writes an element or a tuple.
+pub fn one_or_tuple(items: &[String], sep: &str) -> String {
+    match items {
+        [one] => one.clone(),
+        many => format!("({})", many.join(sep)),
+    }
+}
+
 /// Translates an expression.
 pub fn tr(t: &dyn Target, scope: &mut Scope, e: &Expr) -> Out {
     Ok(match &e.kind {
