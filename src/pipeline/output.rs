@@ -88,7 +88,9 @@ fn report_md(run: &Run) -> String {
     let _ = writeln!(s, "{}", summary_text(run).trim_end().replace('\n', "  \n"));
     if let Some(f) = formulation(run) {
         let rendered = render_markdown(f).unwrap_or_else(|e| format!("(the formulation could not be rendered: {e})"));
-        let _ = writeln!(s, "\n## Formulation\n\n{}", rendered.replace("\n# ", "\n### "));
+        // The rendered document's headings go two levels down, under "Formulation".
+        let nested = format!("\n{rendered}").replace("\n## ", "\n#### ").replace("\n# ", "\n### ");
+        let _ = writeln!(s, "\n## Formulation\n{nested}");
     }
     let _ = writeln!(
         s,
