@@ -608,12 +608,7 @@ impl<'f> Builder<'f> {
                 return None;
             }
         }
-        Some(Objective {
-            sense: def.sense,
-            expr: Located { ir, src: t.src.clone(), path: t.path.clone() },
-            slots,
-            degree,
-        })
+        Some(Objective { sense: def.sense, expr: Located { ir, src: t.src.clone(), path: t.path.clone() }, slots })
     }
 
     fn constraints(&mut self) -> Vec<Constraint> {

@@ -60,7 +60,6 @@ pub struct Objective {
     pub sense: Sense,
     pub expr: Located<Num>,
     pub slots: Vec<SlotInfo>,
-    pub degree: Degree,
 }
 
 #[derive(Debug, Clone)]
@@ -77,7 +76,7 @@ pub struct Constraint {
     pub description: Option<String>,
 }
 
-/// A checked formulation: every name resolved, all data in place, degrees known.
+/// A checked formulation: every name resolved, all data in place, degrees checked.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub name: String,
@@ -113,10 +112,6 @@ impl Model {
             atoms.extend_from_slice(self.sets[d].elem(pos));
         }
         format!("{}[{}]", v.name, self.names.show_tuple(&atoms))
-    }
-
-    pub fn is_mip(&self) -> bool {
-        self.vars.iter().any(|v| v.kind != VarType::Continuous)
     }
 }
 
