@@ -255,10 +255,16 @@ fn hand_off(c: &Compiled) -> (f64, Highs) {
     (secs(t), h)
 }
 
+/// The options the CLI loads a model file with. The stages are called one by one (rather
+/// than through `optform::check::check`) so that each is timed on its own.
+fn beside_model() -> optform::model::Options {
+    optform::model::Options { data: optform::model::DataAccess::BesideModel, ..Default::default() }
+}
+
 /// One run of the optform pipeline on a model file: (read, check, compile, hand-off) seconds.
 fn ours(path: &Path) -> ([f64; 4], Compiled, Highs) {
     let t = Instant::now();
-    let (f, d) = load_file(path);
+    let (f, d) = load_file(path, &beside_model());
     let f = f.unwrap_or_else(|| panic!("{d}"));
     let read = secs(t);
     let t = Instant::now();
@@ -342,7 +348,7 @@ fn time_case(case: &Case) -> Row {
 fn child(case: &Case, side: &str) {
     let before;
     let h = if side == "ours" {
-        let (f, _) = load_file(&case.path);
+        let (f, _) = load_file(&case.path, &beside_model());
         let (model, _) = build(&f.unwrap());
         let (c, _) = compile(&model.unwrap());
         before = peak_mib();
@@ -426,7 +432,7 @@ fn main() {
     }
     if let Some(k) = args.iter().position(|a| a == "profile-compile") {
         // For profilers: compile one model file repeatedly.
-        let (f, _) = load_file(Path::new(&args[k + 1]));
+        let (f, _) = load_file(Path::new(&args[k + 1]), &beside_model());
         let (model, _) = build(&f.unwrap());
         let model = model.unwrap();
         for _ in 0..20 {

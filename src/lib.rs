@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod bench;
+pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod expr;

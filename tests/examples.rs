@@ -40,11 +40,11 @@ fn every_example_has_an_expected_result_and_vice_versa() {
 #[test]
 fn examples_solve_to_their_independent_results() {
     for (name, want) in expected() {
-        let (model, diags) = optform::model::check_file(&example(&name));
-        let model = model.unwrap_or_else(|| panic!("{name}: {diags}"));
-        assert_eq!(diags.error_count(), 0, "{name}");
-        let (compiled, diags) = optform::compile::compile(&model);
-        let compiled = compiled.unwrap_or_else(|| panic!("{name}: {diags}"));
+        let path = example(&name);
+        let source = optform::check::Source::File(&path);
+        let options = optform::model::Options { data: optform::model::DataAccess::BesideModel, ..Default::default() };
+        let checked = optform::check::check(source, &options).unwrap_or_else(|d| panic!("{name}: {d}"));
+        let (model, compiled) = (checked.model, checked.compiled);
         let out = optform::solve::solve(&compiled, &Default::default());
         assert_eq!(out.status.as_str(), want["status"].as_str().unwrap(), "{name}");
         if let Some(obj) = want["objective"].as_f64() {

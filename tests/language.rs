@@ -1,8 +1,8 @@
 //! One test per language construct: each model is small enough that its optimum is known by
 //! hand (worked out in the comment), so the assertion checks the meaning, not just a parse.
 
-use optform::compile::compile;
-use optform::model::{build, load_str};
+use optform::check::{check, Source};
+use optform::model::{DataAccess, Options};
 use optform::solve::{solve, verify, Status};
 
 struct Solved {
@@ -17,13 +17,14 @@ impl Solved {
     }
 }
 
+/// Data files of these models live in `tests/`.
+fn options() -> Options {
+    Options { data: DataAccess::Within(std::env::current_dir().unwrap().join("tests")), ..Default::default() }
+}
+
 fn solve_json(json: &str) -> Solved {
-    let (f, d) = load_str(json, "test", std::env::current_dir().unwrap().join("tests"));
-    let f = f.unwrap_or_else(|| panic!("{d}"));
-    let (m, d) = build(&f);
-    let m = m.unwrap_or_else(|| panic!("{d}"));
-    let (c, d) = compile(&m);
-    let c = c.unwrap_or_else(|| panic!("{d}"));
+    let checked = check(Source::Text { text: json, origin: "test" }, &options()).unwrap_or_else(|d| panic!("{d}"));
+    let (m, c) = (checked.model, checked.compiled);
     let out = solve(&c, &Default::default());
     let x = out.x.clone().unwrap_or_default();
     if let Some(obj) = out.objective {
@@ -36,15 +37,10 @@ fn solve_json(json: &str) -> Solved {
 
 /// All diagnostics (errors and warnings) as rendered text.
 fn diagnostics(json: &str) -> String {
-    let (f, mut d) = load_str(json, "test", std::env::current_dir().unwrap());
-    if let Some(f) = f {
-        let (m, more) = build(&f);
-        d.extend(more);
-        if let Some(m) = m {
-            d.extend(compile(&m).1);
-        }
+    match check(Source::Text { text: json, origin: "test" }, &options()) {
+        Ok(c) => c.warnings.to_string(),
+        Err(d) => d.to_string(),
     }
-    d.to_string()
 }
 
 fn assert_close(a: f64, b: f64) {

@@ -10,8 +10,8 @@ use std::ffi::CString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use optform::compile::{compile, Compiled};
-use optform::model::{build, load_file, Formulation, Model};
+use optform::compile::Compiled;
+use optform::model::{Formulation, Model};
 use optform::render::{render, Format};
 use optform::solve::{solve, Status};
 
@@ -36,10 +36,11 @@ fn examples() -> Vec<Example> {
     names
         .into_iter()
         .map(|name| {
-            let (f, d) = load_file(&Path::new("examples").join(format!("{name}.json")));
-            let f = f.unwrap_or_else(|| panic!("{d}"));
-            let m = build(&f).0.unwrap();
-            let c = compile(&m).0.unwrap();
+            let path = Path::new("examples").join(format!("{name}.json"));
+            let options = optform::model::Options { data: optform::model::DataAccess::BesideModel, ..Default::default() };
+            let checked = optform::check::check(optform::check::Source::File(&path), &options)
+                .unwrap_or_else(|d| panic!("{d}"));
+            let (f, m, c) = (checked.formulation, checked.model, checked.compiled);
             let out = solve(&c, &Default::default());
             Example { name, f, m, c, status: out.status, objective: out.objective }
         })

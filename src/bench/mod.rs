@@ -94,11 +94,14 @@ fn predicted(status: Option<&str>, objective: Option<f64>) -> Predicted {
 
 /// Whether a continuous formulation's answer looks like the LP relaxation of the integer
 /// problem the label describes: the same formulation with integer variables reaches the label.
-fn relaxation_looking(formulation: Option<&Value>, expected: Expected, rule: Rule) -> bool {
+fn relaxation_looking(formulation: Option<&Value>, expected: Expected, rule: Rule, opts: &crate::model::Options) -> bool {
     let (Some(f), Expected::Objective(_)) = (formulation, expected) else { return false };
-    let (form, _) = crate::model::load_str(&f.to_string(), "formulation", std::env::temp_dir());
-    let Some(m) = form.and_then(|form| crate::model::build(&form).0) else { return false };
-    let Some(mut c) = crate::compile::compile(&m).0 else { return false };
+    let text = f.to_string();
+    let Ok(checked) = crate::check::check(crate::check::Source::Text { text: &text, origin: "formulation" }, opts)
+    else {
+        return false;
+    };
+    let mut c = checked.compiled;
     if c.is_mip() || c.hessian.is_some() {
         return false;
     }
@@ -108,7 +111,14 @@ fn relaxation_looking(formulation: Option<&Value>, expected: Expected, rule: Rul
 }
 
 /// Scores one finished (or failed) problem.
-fn line(dataset: &str, item: &Item, rule: Rule, run: Result<Run, String>, seconds: f64) -> ResultLine {
+fn line(
+    dataset: &str,
+    item: &Item,
+    rule: Rule,
+    run: Result<Run, String>,
+    seconds: f64,
+    check: &crate::model::Options,
+) -> ResultLine {
     let mut l = ResultLine {
         dataset: dataset.into(),
         id: item.id.clone(),
@@ -143,7 +153,7 @@ fn line(dataset: &str, item: &Item, rule: Rule, run: Result<Run, String>, second
     l.correct = correct(rule, item.expected, &p);
     let winner = a.sample.and_then(|i| run.samples.iter().find(|s| s.index == i));
     l.rounds = winner.map_or(run.transcript.len() as u32, |s| s.rounds);
-    let relaxation = !l.correct && relaxation_looking(winner.and_then(|s| s.formulation.as_ref()), item.expected, rule);
+    let relaxation = !l.correct && relaxation_looking(winner.and_then(|s| s.formulation.as_ref()), item.expected, rule, check);
     l.paper_correct = !relaxation && paper_compatible(item.expected, &p);
     let first = run.transcript.first();
     l.correct_without_repair = first.is_some_and(|r| {
@@ -233,8 +243,10 @@ pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) ->
                 }),
                 Err(_) => Err("timeout".to_string()),
             };
-            let result =
-                tokio::task::spawn_blocking(move || line(&name, &item, rule, run, start.elapsed().as_secs_f64()))
+            let check = opts.check.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                line(&name, &item, rule, run, start.elapsed().as_secs_f64(), &check)
+            })
                     .await
                     .expect("scoring does not panic");
             let text = serde_json::to_string(&result).expect("serializable") + "\n";

@@ -70,6 +70,10 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
             return exit::USAGE;
         }
     };
+    let check = match super::llm::check_options(&a.llm) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let o = BenchOptions {
         limit: a.limit,
         sample: a.sample,
@@ -81,6 +85,7 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
             samples: a.samples.max(1),
             temperature: a.temperature,
             max_tokens: a.llm.max_tokens,
+            check,
             ..Default::default()
         },
         timeout: Duration::from_secs(a.problem_timeout),

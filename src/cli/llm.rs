@@ -18,7 +18,8 @@ pub(super) fn client(a: &LlmArgs) -> Result<crate::llm::Client, String> {
         structured: a.structured,
         bounded_schema: a.bounded_schema,
     };
-    let endpoint = config::resolve(&flags, &|k| std::env::var(k).ok(), &file);
+    let mut endpoint = config::resolve(&flags, &|k| std::env::var(k).ok(), &file);
+    endpoint.max_response_bytes = a.input.options(crate::model::DataAccess::Denied)?.limits.response_bytes;
     let cache = match &a.cache {
         Some(dir) => Some(crate::llm::Cache::new(dir).map_err(|e| format!("cannot use cache {}: {e}", dir.display()))?),
         None => None,
@@ -35,7 +36,22 @@ fn read_problem(path: &std::path::Path) -> Result<String, String> {
 }
 
 pub(super) fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime starts")
+    // Formulations are checked and solved on the runtime's blocking threads: they get the
+    // stack that the expression depth limit is sized for, like the CLI's own thread.
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(crate::check::STACK_BYTES)
+        .build()
+        .expect("a tokio runtime starts")
+}
+
+/// What the LLM's formulations may read: no data file unless `--data-dir` names a folder.
+pub(super) fn check_options(a: &LlmArgs) -> Result<crate::model::Options, i32> {
+    let opts = a.input.options(crate::model::DataAccess::Denied).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::USAGE
+    })?;
+    Ok(crate::pipeline::check_options(opts))
 }
 
 /// Reads the problem, connects, and runs the pipeline; on failure prints why and returns the
@@ -52,6 +68,10 @@ fn run_pipeline(problem: &Path, llm: &LlmArgs, opts: &Options) -> Result<Run, i3
 }
 
 pub(super) fn solve(a: SolveArgs) -> i32 {
+    let check = match check_options(&a.llm) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let opts = Options {
         max_repairs: a.max_repairs,
         samples: a.samples.max(1),
@@ -60,6 +80,7 @@ pub(super) fn solve(a: SolveArgs) -> i32 {
         seed: a.seed,
         progress: !a.quiet,
         check_only: false,
+        check,
     };
     let run = match run_pipeline(&a.problem, &a.llm, &opts) {
         Ok(run) => run,
@@ -87,11 +108,16 @@ pub(super) fn solve(a: SolveArgs) -> i32 {
 }
 
 pub(super) fn formulate(a: FormulateArgs) -> i32 {
+    let check = match check_options(&a.llm) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let opts = Options {
         max_repairs: a.max_repairs,
         max_tokens: a.llm.max_tokens,
         progress: !a.quiet,
         check_only: true,
+        check,
         ..Default::default()
     };
     let run = match run_pipeline(&a.problem, &a.llm, &opts) {
@@ -111,7 +137,8 @@ pub(super) fn formulate(a: FormulateArgs) -> i32 {
                 return exit::USAGE;
             }
         }
-        None => report::out(&text),
+        None if report::out(&text) => {}
+        None => return exit::IO_ERROR,
     }
     exit::OK
 }

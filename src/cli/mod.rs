@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::compile::{compile, Compiled};
-use crate::model::{check_file, Diagnostics, Model};
+use crate::check::{check as check_source, Checked, Source};
+use crate::model::{DataAccess, Limits};
 use crate::solve::{self, Status};
 
 /// Exit codes, documented in `optform --help` and the README.
@@ -23,6 +23,8 @@ pub mod exit {
     pub const NOT_VERIFIED: i32 = 6;
     pub const SOLVER_ERROR: i32 = 7;
     pub const LLM_ERROR: i32 = 8;
+    /// An output could not be written (a file, or stdout closed).
+    pub const IO_ERROR: i32 = 9;
 }
 
 const AFTER_HELP: &str = "\
@@ -42,6 +44,7 @@ Exit codes:
   6  the solver's point failed verification against the formulation
   7  solver error
   8  the LLM endpoint failed (unreachable, key rejected, unknown model, cache miss offline)
+  9  an output could not be written
 
 The formulation language: docs/formulation.md";
 
@@ -158,6 +161,8 @@ struct LlmArgs {
     /// Most tokens per answer.
     #[arg(long, default_value_t = 4096)]
     max_tokens: u32,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 #[derive(Args, Debug)]
@@ -310,6 +315,8 @@ struct RenderArgs {
     /// Use this minijinja template instead of the built-in one.
     #[arg(long, value_name = "PATH")]
     template: Option<PathBuf>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 #[derive(Args, Debug)]
@@ -319,6 +326,43 @@ struct CheckArgs {
     /// Print one JSON document on stdout instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+const LIMITS_HELP: &str = "Raise a size limit: NAME=VALUE, repeatable (e.g. --max rows=5e7). Limits and defaults:";
+
+/// Where a formulation may read data files from, and the size limits it is checked under.
+#[derive(Args, Debug, Clone, Default)]
+struct InputArgs {
+    /// Folder that data files named in a formulation are read from (run/check/render: the
+    /// model file's folder by default; solve/formulate/bench: none, so an LLM's formulation
+    /// reads no file unless you pass this). Nothing outside it is read: no absolute paths,
+    /// `..` or symbolic links out.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[arg(long = "max", value_name = "NAME=VALUE", help = LIMITS_HELP, long_help = limits_long_help())]
+    limits: Vec<String>,
+}
+
+fn limits_long_help() -> String {
+    format!("{LIMITS_HELP}\n{}", Limits::table())
+}
+
+impl InputArgs {
+    /// The load options these flags ask for; `Err` is a usage error to print.
+    fn options(&self, default_data: DataAccess) -> Result<crate::model::Options, String> {
+        let mut limits = Limits::default();
+        for l in &self.limits {
+            limits.set(l).map_err(|e| format!("--max {l}: {e}"))?;
+        }
+        let data = match &self.data_dir {
+            Some(dir) if dir.is_dir() => DataAccess::Within(dir.clone()),
+            Some(dir) => return Err(format!("--data-dir {}: not a folder", dir.display())),
+            None => default_data,
+        };
+        Ok(crate::model::Options { data, limits, ..Default::default() })
+    }
 }
 
 #[derive(Args, Debug)]
@@ -349,6 +393,8 @@ struct RunArgs {
     /// Show HiGHS's log (on stdout).
     #[arg(long)]
     verbose: bool,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
 pub fn main() -> i32 {
@@ -360,7 +406,19 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    match cli.command {
+    // Checking, compiling, verifying and rendering recurse over expression trees; their depth
+    // is bounded by `--max depth`, and this thread's stack is sized for that bound.
+    match crate::check::on_large_stack(move || dispatch(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: cannot start a worker thread: {e}");
+            exit::SOLVER_ERROR
+        }
+    }
+}
+
+fn dispatch(command: Command) -> i32 {
+    match command {
         Command::Check(a) => check(a),
         Command::Run(a) => run(a),
         Command::Render(a) => render(a),
@@ -372,42 +430,38 @@ pub fn main() -> i32 {
     }
 }
 
-/// Loads, checks and compiles; on errors prints them and returns the exit code.
-fn prepare(path: &std::path::Path, json: bool) -> Result<(Model, Compiled, Diagnostics), (i32, Diagnostics)> {
-    let (model, mut diags) = check_file(path);
-    let Some(model) = model else { return Err((exit::MODEL_ERROR, diags)) };
-    let (compiled, more) = compile(&model);
-    diags.extend(more);
-    match compiled {
-        Some(c) => Ok((model, c, diags)),
-        None => {
-            let _ = json;
-            Err((exit::MODEL_ERROR, diags))
+/// Loads, checks and compiles a model file through the one driver; on errors prints them
+/// (as JSON with `json`) and returns the exit code.
+fn prepare(path: &std::path::Path, input: &InputArgs, json: bool) -> Result<Checked, i32> {
+    let opts = match input.options(DataAccess::BesideModel) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(exit::USAGE);
         }
-    }
+    };
+    check_source(Source::File(path), &opts).map_err(|diags| {
+        report::diagnostics(&diags, json);
+        exit::MODEL_ERROR
+    })
 }
 
 fn check(a: CheckArgs) -> i32 {
-    match prepare(&a.model, a.json) {
-        Ok((model, c, diags)) => {
-            report::check_ok(&model, &c, &diags, a.json);
+    match prepare(&a.model, &a.input, a.json) {
+        Ok(c) => {
+            report::check_ok(&c.model, &c.compiled, &c.warnings, a.json);
             exit::OK
         }
-        Err((code, diags)) => {
-            report::diagnostics(&diags, a.json);
-            code
-        }
+        Err(code) => code,
     }
 }
 
 fn run(a: RunArgs) -> i32 {
-    let (model, compiled, diags) = match prepare(&a.model, a.json) {
-        Ok(x) => x,
-        Err((code, diags)) => {
-            report::diagnostics(&diags, a.json);
-            return code;
-        }
+    let checked = match prepare(&a.model, &a.input, a.json) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
+    let Checked { model, compiled, warnings: diags, .. } = &checked;
     if !a.json && !diags.0.is_empty() {
         eprintln!("{diags}\n");
     }
@@ -418,23 +472,32 @@ fn run(a: RunArgs) -> i32 {
         seed: a.seed,
         verbose: a.verbose,
     };
-    let outcome = solve::solve(&compiled, &opts);
+    let outcome = solve::solve(compiled, &opts);
     let verification = match (&outcome.x, outcome.objective) {
-        (Some(x), Some(obj)) => Some(solve::verify(&model, &compiled, x, obj, a.tolerance)),
+        (Some(x), Some(obj)) => Some(solve::verify(model, compiled, x, obj, a.tolerance)),
         _ => None,
     };
     let view = report::RunView {
-        model: &model,
-        compiled: &compiled,
+        model,
+        compiled,
         outcome: &outcome,
         verification: verification.as_ref(),
-        diags: &diags,
+        diags,
         all: a.all,
     };
-    if a.json {
-        report::out(&format!("{}\n", serde_json::to_string_pretty(&view.to_json()).expect("serializable")));
+    let written = if a.json {
+        match serde_json::to_string_pretty(&view.to_json()) {
+            Ok(text) => report::out(&format!("{text}\n")),
+            Err(e) => {
+                eprintln!("error: cannot write the result as JSON: {e}");
+                return exit::SOLVER_ERROR;
+            }
+        }
     } else {
-        report::out(&view.to_text());
+        report::out(&view.to_text())
+    };
+    if !written {
+        return exit::IO_ERROR;
     }
     match outcome.status {
         Status::Optimal if verification.as_ref().is_some_and(|v| v.ok) => exit::OK,
@@ -447,21 +510,9 @@ fn run(a: RunArgs) -> i32 {
 }
 
 fn render(a: RenderArgs) -> i32 {
-    let (f, mut diags) = crate::model::load_file(&a.model);
-    let Some(f) = f else {
-        report::diagnostics(&diags, false);
-        return exit::MODEL_ERROR;
-    };
-    let (model, more) = crate::model::build(&f);
-    diags.extend(more);
-    let compiled = model.as_ref().and_then(|m| {
-        let (c, more) = compile(m);
-        diags.extend(more);
-        c
-    });
-    let (Some(model), Some(compiled)) = (model, compiled) else {
-        report::diagnostics(&diags, false);
-        return exit::MODEL_ERROR;
+    let checked = match prepare(&a.model, &a.input, false) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     let template = match &a.template {
         Some(p) => match std::fs::read_to_string(p) {
@@ -473,23 +524,22 @@ fn render(a: RenderArgs) -> i32 {
         },
         None => None,
     };
-    match crate::render::render(&f, &model, &compiled, a.to, template.as_deref()) {
-        Ok(text) => match &a.output {
-            Some(path) => match std::fs::write(path, text) {
-                Ok(()) => exit::OK,
-                Err(e) => {
-                    eprintln!("error: cannot write {}: {e}", path.display());
-                    exit::USAGE
-                }
-            },
-            None => {
-                report::out(&text);
-                exit::OK
-            }
-        },
+    let text = match crate::render::render(&checked.formulation, &checked.model, &checked.compiled, a.to, template.as_deref()) {
+        Ok(text) => text,
         Err(e) => {
             eprintln!("error: {e}");
-            exit::MODEL_ERROR
+            return exit::MODEL_ERROR;
         }
+    };
+    match &a.output {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                exit::IO_ERROR
+            }
+        },
+        None if report::out(&text) => exit::OK,
+        None => exit::IO_ERROR,
     }
 }

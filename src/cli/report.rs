@@ -9,13 +9,15 @@ use crate::model::{Diagnostics, Model, Sense};
 use crate::solve::{clean, nonzero_columns, pretty as num, Outcome, Status, Verification};
 
 /// Writes to stdout; a closed pipe (`optform run … | head`) is not an error worth a panic.
-pub fn out(text: &str) {
+/// Writes to stdout; `false` when it could not be written (a closed pipe, a full disk).
+pub fn out(text: &str) -> bool {
     use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_ok()
 }
 
-fn out_json(doc: &Value) {
-    out(&format!("{}\n", serde_json::to_string_pretty(doc).expect("serializable")));
+fn out_json(doc: &Value) -> bool {
+    serde_json::to_string_pretty(doc).is_ok_and(|text| out(&format!("{text}\n")))
 }
 
 pub fn diagnostics(diags: &Diagnostics, as_json: bool) {

@@ -204,15 +204,19 @@ fn constraint(
     let mut body_failed = false;
     let mut empty_rows = 0usize;
     let mut first_empty: Option<String> = None;
-    let estimated_rows = con.forall.as_ref().map_or(1, |f| estimate_count(model, &f.ir));
+    let limits = &model.limits;
+    let estimated_rows = con.forall.as_ref().map_or(1, |f| estimate_count(model, &f.ir)).min(limits.rows);
     let mut first = true;
     let mut instance = |env: &mut Env| -> EvalResult<()> {
         let nnz_before = out.row_index.len();
         let row = emit_row(&ev, con, env, sink, out);
+        if out.num_rows() > limits.rows || out.num_nonzeros() > limits.nonzeros {
+            return Err(instance_too_large(limits, out));
+        }
         if first {
             // Size the arrays once from the first row, instead of doubling them repeatedly.
             first = false;
-            let per_row = out.row_index.len() - nnz_before;
+            let per_row = (out.row_index.len() - nnz_before).min(limits.nonzeros / estimated_rows.max(1));
             out.row_index.reserve(per_row * estimated_rows);
             out.row_value.reserve(per_row * estimated_rows);
             out.row_lower.reserve(estimated_rows);
@@ -268,8 +272,30 @@ fn constraint(
     }
 }
 
-/// Instances of a loop before its filter (an upper bound), capped to keep reservations sane.
+/// The error for an instance past `--max rows` or `--max nonzeros`, raised as the row
+/// that passes it is emitted (so no more than the limit is ever held).
+fn instance_too_large(limits: &crate::model::Limits, out: &Compiled) -> Box<crate::model::eval::EvalError> {
+    let (what, name, limit) = if out.num_rows() > limits.rows {
+        ("rows", "rows", limits.rows)
+    } else {
+        ("non-zero coefficients", "nonzeros", limits.nonzeros)
+    };
+    let mut e = crate::model::eval::EvalError::new(
+        Code::Limit,
+        format!("the instance has more than {limit} {what}, the limit"),
+        Default::default(),
+    );
+    e.help = Some(crate::model::limits::raise_hint(name, limit));
+    e
+}
+
+/// Instances of a loop (an upper bound), capped to keep reservations sane. A filtered loop
+/// is not estimated: the unfiltered product can be far larger than what passes the filter,
+/// and reserving for it would allocate memory for rows that never exist.
 fn estimate_count(model: &Model, lp: &Loop) -> usize {
+    if lp.filter.is_some() {
+        return 1;
+    }
     let n = lp.bindings.iter().fold(1usize, |n, b| match &b.set {
         SetRef::Named(id) => n.saturating_mul(model.sets[*id].len()),
         SetRef::Range(..) => n,

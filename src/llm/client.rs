@@ -159,8 +159,23 @@ impl Client {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u64>().ok())
                         .map(Duration::from_secs);
-                    match resp.text().await {
-                        Err(e) => (None, LlmError::Unreachable { url: base.clone(), detail: root_cause(&e) }),
+                    match read_capped(resp, self.endpoint.max_response_bytes).await {
+                        Err(Capped::TooLarge) => {
+                            return Err(Failure::Fatal(LlmError::Protocol {
+                                url: base.clone(),
+                                detail: format!(
+                                    "the reply is larger than {} bytes; {}",
+                                    self.endpoint.max_response_bytes,
+                                    crate::model::limits::raise_hint(
+                                        "response_bytes",
+                                        self.endpoint.max_response_bytes
+                                    )
+                                ),
+                            }))
+                        }
+                        Err(Capped::Http(e)) => {
+                            (None, LlmError::Unreachable { url: base.clone(), detail: root_cause(&e) })
+                        }
                         Ok(text) if status == 200 => {
                             let latency_ms = start.elapsed().as_millis() as u64;
                             match parse_completion(&text) {
@@ -196,6 +211,27 @@ impl Client {
             .await;
         }
     }
+}
+
+enum Capped {
+    TooLarge,
+    Http(reqwest::Error),
+}
+
+/// The reply body as text, read chunk by chunk and abandoned as soon as it passes `max`
+/// bytes, so a hostile or broken server cannot make optform hold an unbounded reply.
+async fn read_capped(mut resp: reqwest::Response, max: usize) -> Result<String, Capped> {
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(Capped::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Capped::Http)? {
+        if body.len() + chunk.len() > max {
+            return Err(Capped::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
 enum Classified {

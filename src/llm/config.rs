@@ -57,6 +57,9 @@ pub struct Endpoint {
     /// Bound the schema (item counts, string lengths) for small local models.
     pub bounded_schema: bool,
     pub price: Option<Price>,
+    /// Largest reply body read, in bytes (`--max response_bytes`); a larger one is refused
+    /// unread rather than held in memory.
+    pub max_response_bytes: usize,
 }
 
 impl Default for Endpoint {
@@ -69,6 +72,7 @@ impl Default for Endpoint {
             max_retries: 4,
             backoff: Duration::from_secs(1),
             structured: Structured::Auto,
+            max_response_bytes: crate::model::Limits::default().response_bytes,
             bounded_schema: false,
             price: None,
         }
@@ -146,6 +150,7 @@ pub fn resolve(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>, file: &F
         backoff: d.backoff,
         structured: flags.structured.or(s.structured).unwrap_or(d.structured),
         bounded_schema: flags.bounded_schema || s.bounded_schema.unwrap_or(false),
+        max_response_bytes: d.max_response_bytes,
     }
 }
 

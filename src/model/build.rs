@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::data::{atom_of_json, atom_of_text, read_csv, Filler};
+use super::data::{atom_of_json, atom_of_text, open_data, read_csv, Filler};
 use super::diag::{Code, Diagnostic, Diagnostics};
+use super::limits::raise_hint;
 use super::eval::{Env, Eval};
 use super::ir::*;
 use super::load::{ParamSource, SetSource, Text};
@@ -21,8 +22,6 @@ const BOUND: Rules = Rules { max_degree: 0, allow_inf: true, context: "a bound" 
 const OBJECTIVE: Rules = Rules { max_degree: 2, allow_inf: false, context: "the objective" };
 const CONSTRAINT: Rules = Rules { max_degree: 1, allow_inf: true, context: "a constraint" };
 
-/// Largest dense parameter or variable block; beyond it a tuple set is the right tool.
-const MAX_DENSE: usize = 200_000_000;
 
 struct Builder<'f> {
     f: &'f Formulation,
@@ -69,6 +68,7 @@ pub fn build(f: &Formulation) -> (Option<Model>, Diagnostics) {
             objective,
             constraints,
             num_sums: b.num_sums,
+            limits: f.limits,
         }),
         _ => None,
     };
@@ -136,6 +136,9 @@ impl<'f> Builder<'f> {
     }
 
     fn list_set(&mut self, name: &str, path: &str, items: &[Value]) -> Option<SetData> {
+        if !self.set_size_ok(items.len() as u128, path) {
+            return None;
+        }
         let arity = match items.first() {
             Some(Value::Array(t)) => t.len(),
             _ => 1,
@@ -177,14 +180,40 @@ impl<'f> Builder<'f> {
     fn range_set(&mut self, name: &str, lo: &Text<Expr>, hi: &Text<Expr>) -> Option<SetData> {
         let lo_v = self.const_int(lo)?;
         let hi_v = self.const_int(hi)?;
+        let count = (i128::from(hi_v) - i128::from(lo_v) + 1).max(0) as u128;
+        if !self.set_size_ok(count, &lo.path) {
+            return None;
+        }
         let elems = (lo_v..=hi_v).map(Atom::Int).collect();
         self.finish_set(name, &lo.path, 1, elems)
+    }
+
+    /// Refuses a set of `count` elements beyond the limit, before anything is allocated.
+    fn set_size_ok(&mut self, count: u128, path: &str) -> bool {
+        let limit = self.f.limits.set_size;
+        if count <= limit as u128 {
+            return true;
+        }
+        self.diags.push(
+            Diagnostic::error(Code::Limit, path, format!("the set has {count} elements, more than the limit of {limit}"))
+                .help(raise_hint("set_size", limit)),
+        );
+        false
     }
 
     fn const_int(&mut self, t: &Text<Expr>) -> Option<i64> {
         let v = self.const_value(&t.ast);
         match v {
-            Ok(v) if v.fract() == 0.0 => Some(v as i64),
+            // Integers beyond 2^53 are not exact in a float; no set is that large anyway.
+            Ok(v) if v.fract() == 0.0 && v.abs() <= 9.0e15 => Some(v as i64),
+            Ok(v) if v.fract() == 0.0 || !v.is_finite() => {
+                self.diags.push(
+                    Diagnostic::error(Code::InvalidValue, &t.path, format!("range bound {v} is too large"))
+                        .at(&t.src, t.ast.span)
+                        .help("range bounds lie within ±9e15"),
+                );
+                None
+            }
             Ok(v) => {
                 self.diags.push(
                     Diagnostic::error(Code::InvalidValue, &t.path, format!("range bound {v} is not an integer"))
@@ -231,7 +260,7 @@ impl<'f> Builder<'f> {
     }
 
     fn file_set(&mut self, name: &str, path: &str, file: &str, columns: &[String]) -> Option<SetData> {
-        let mut csv = match read_csv(&self.f.base_dir, file, path) {
+        let mut csv = match read_csv(&self.f.data, &self.f.limits, file, path) {
             Ok(c) => c,
             Err(d) => {
                 self.diags.push(d);
@@ -251,13 +280,22 @@ impl<'f> Builder<'f> {
         };
         let mut elems = Vec::new();
         let names = &mut self.names;
+        let limit = self.f.limits.set_size;
+        let mut rows = 0usize;
         let res = csv.for_each_row(|_, row| {
+            rows += 1;
+            if rows > limit {
+                return;
+            }
             for &c in &cols {
                 elems.push(atom_of_text(names, row.get(c).unwrap_or("")));
             }
         });
         if let Err(d) = res {
             self.diags.push(d);
+            return None;
+        }
+        if !self.set_size_ok(rows as u128, path) {
             return None;
         }
         self.finish_set(name, path, cols.len(), elems)
@@ -315,21 +353,23 @@ impl<'f> Builder<'f> {
         ok.then_some(dims)
     }
 
-    fn layout(&mut self, dims: &[SetId], path: &str) -> Option<(Vec<usize>, usize)> {
+    /// Strides and size of a dense block over `dims`, refused before allocating when its size
+    /// passes `limit` (named `limit_name` in the error). Parameters and variables are dense.
+    fn layout(&mut self, dims: &[SetId], path: &str, (limit, limit_name): (usize, &str)) -> Option<(Vec<usize>, usize)> {
         let mut strides = vec![1; dims.len()];
         let mut len: usize = 1;
         for k in (0..dims.len()).rev() {
             strides[k] = len;
             len = len.saturating_mul(self.sets[dims[k]].len());
         }
-        if len > MAX_DENSE {
+        if len > limit {
+            let shown = if len == usize::MAX { "more than 2^64".to_string() } else { len.to_string() };
             self.diags.push(
-                Diagnostic::error(
-                    Code::Unsupported,
-                    path,
-                    format!("{len} entries is more than optform stores densely ({MAX_DENSE})"),
-                )
-                .help("index over a tuple set of the pairs that exist instead of the full product"),
+                Diagnostic::error(Code::Limit, path, format!("{shown} entries, more than the limit of {limit}"))
+                    .help(format!(
+                        "index over a tuple set of the combinations that exist instead of the full product; {}",
+                        raise_hint(limit_name, limit)
+                    )),
             );
             return None;
         }
@@ -338,9 +378,15 @@ impl<'f> Builder<'f> {
 
     /// Dimensions, strides and size of an entity over `over`; on failure the name is declared
     /// broken (so uses of it stay quiet) and `None` returned.
-    fn shape(&mut self, name: &str, path: &str, over: &[Text<Binding>]) -> Option<(Vec<SetId>, Vec<usize>, usize)> {
+    fn shape(
+        &mut self,
+        name: &str,
+        path: &str,
+        over: &[Text<Binding>],
+        limit: (usize, &str),
+    ) -> Option<(Vec<SetId>, Vec<usize>, usize)> {
         let shape = self.over_dims(over).and_then(|dims| {
-            let (strides, len) = self.layout(&dims, path)?;
+            let (strides, len) = self.layout(&dims, path, limit)?;
             Some((dims, strides, len))
         });
         if shape.is_none() {
@@ -352,7 +398,8 @@ impl<'f> Builder<'f> {
     fn params(&mut self) {
         // Declare all first, so computed parameters may refer to ones declared later.
         for def in &self.f.params {
-            let Some((dims, strides, len)) = self.shape(&def.name, &def.path, &def.over) else { continue };
+            let limit = (self.f.limits.param_entries, "param_entries");
+            let Some((dims, strides, len)) = self.shape(&def.name, &def.path, &def.over, limit) else { continue };
             let fill = def.default.unwrap_or(f64::NAN);
             self.params.push(Param {
                 name: def.name.clone(),
@@ -412,15 +459,20 @@ impl<'f> Builder<'f> {
                 }
             }
             ParamSource::Rows(rows) => filler.rows(rows),
-            ParamSource::Csv { file, keys, column } => match read_csv(&self.f.base_dir, file, &def.path) {
+            ParamSource::Csv { file, keys, column } => match read_csv(&self.f.data, &self.f.limits, file, &def.path) {
                 Ok(mut csv) => filler.csv(&mut csv, keys.as_deref(), column.as_deref(), &def.name),
                 Err(d) => filler.errors.push(d),
             },
             ParamSource::Json { file } => {
-                let full = self.f.base_dir.join(file);
-                let parsed = std::fs::read_to_string(&full)
-                    .map_err(|e| e.to_string())
-                    .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| e.to_string()));
+                let parsed = open_data(&self.f.data, &self.f.limits, file, &def.path).and_then(|mut h| {
+                    let mut text = String::new();
+                    std::io::Read::read_to_string(&mut h, &mut text)
+                        .map_err(|e| e.to_string())
+                        .and_then(|_| super::json::parse_strict(&text).map_err(|e| e.to_string()))
+                        .map_err(|e| {
+                            Diagnostic::error(Code::DataFile, &def.path, format!("cannot read data file `{file}`: {e}"))
+                        })
+                });
                 match parsed {
                     Ok(Value::Array(rows)) if rows.first().is_some_and(Value::is_array) && filler.dims.len() > 1 => {
                         filler.rows(&rows)
@@ -434,10 +486,7 @@ impl<'f> Builder<'f> {
                         )),
                     },
                     Ok(v) => filler.nested(&v),
-                    Err(e) => filler.errors.push(
-                        Diagnostic::error(Code::DataFile, &def.path, format!("cannot read data file `{file}`: {e}"))
-                            .help(format!("the path is relative to the model file's folder ({})", full.display())),
-                    ),
+                    Err(d) => filler.errors.push(d),
                 }
             }
             ParamSource::DefaultOnly | ParamSource::Expression(_) => {}
@@ -533,7 +582,11 @@ impl<'f> Builder<'f> {
     fn vars(&mut self) {
         let mut offset = 0;
         for def in &self.f.vars {
-            let Some((dims, strides, len)) = self.shape(&def.name, &def.path, &def.over) else { continue };
+            // Columns are counted over all variables: the block may use what the others left.
+            let left = self.f.limits.columns.saturating_sub(offset);
+            let Some((dims, strides, len)) = self.shape(&def.name, &def.path, &def.over, (left, "columns")) else {
+                continue;
+            };
             self.vars.push(Var {
                 name: def.name.clone(),
                 dims,

@@ -2,31 +2,94 @@
 //! Every problem names the parameter (or file), the entry, and what was expected.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use super::diag::{did_you_mean, Code, Diagnostic};
 use super::ir::SetId;
+use super::limits::{raise_hint, Limits};
 use super::sets::{Atom, Interner, SetData};
+
+/// Which data files a formulation may read. Nothing a formulation says can widen this: the
+/// user chooses it, by where the model file is or by `--data-dir`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DataAccess {
+    /// No data files at all. The default, and always so for a formulation from an LLM
+    /// endpoint: its data comes from the problem text, never from this machine's files.
+    #[default]
+    Denied,
+    /// Files inside the model file's own folder (resolved when the file is loaded).
+    BesideModel,
+    /// Regular files inside this folder: no absolute paths, no `..` or symbolic link out of it.
+    Within(PathBuf),
+}
+
+/// Opens a data file named by a formulation, if the access rules allow it.
+pub fn open_data(access: &DataAccess, limits: &Limits, file: &str, path: &str) -> Result<File, Diagnostic> {
+    let refuse = |msg: String, help: String| Err(Diagnostic::error(Code::DataFile, path, msg).help(help));
+    let root = match access {
+        DataAccess::Within(root) => root,
+        DataAccess::Denied | DataAccess::BesideModel => {
+            return refuse(
+                format!("data file `{file}` cannot be read: this formulation may not read files"),
+                "write the data into the formulation (\"values\" or \"rows\"); a formulation from an LLM reads files only from a folder the user names with --data-dir".into(),
+            )
+        }
+    };
+    let shown_root = root.display();
+    if Path::new(file).is_absolute() {
+        return refuse(
+            format!("data file `{file}` is an absolute path"),
+            format!("data files are named relative to the data folder ({shown_root})"),
+        );
+    }
+    let cannot = |e: std::io::Error| {
+        Diagnostic::error(Code::DataFile, path, format!("cannot read data file `{file}`: {e}"))
+            .help(format!("the path is relative to the data folder ({shown_root})"))
+    };
+    // Canonical paths resolve every `..` and symbolic link, so the prefix test below is the
+    // whole confinement rule.
+    let canon_root = root.canonicalize().map_err(cannot)?;
+    let canon = root.join(file).canonicalize().map_err(cannot)?;
+    if !canon.starts_with(&canon_root) {
+        return refuse(
+            format!("data file `{file}` is outside the data folder"),
+            format!("data files must be inside {shown_root} (no `..` or symbolic link out of it); pass --data-dir to choose another folder"),
+        );
+    }
+    // Checked before opening: opening a FIFO would block, and a device can be endless.
+    let meta = std::fs::metadata(&canon).map_err(cannot)?;
+    if !meta.is_file() {
+        return refuse(format!("data file `{file}` is not a regular file"), "name a CSV or JSON file".into());
+    }
+    if meta.len() > limits.data_file_bytes {
+        return refuse(
+            format!("data file `{file}` has {} bytes, more than the limit", meta.len()),
+            raise_hint("data_file_bytes", limits.data_file_bytes),
+        );
+    }
+    File::open(&canon).map_err(cannot)
+}
 
 /// A CSV file with a header row, read row by row (never held whole in memory).
 pub struct Csv {
     pub file: String,
     pub headers: Vec<String>,
     path: String,
-    reader: csv::Reader<std::fs::File>,
+    reader: csv::Reader<File>,
 }
 
-pub fn read_csv(base: &Path, file: &str, path: &str) -> Result<Csv, Diagnostic> {
-    let full = base.join(file);
-    let io_err = |e: String| {
-        Diagnostic::error(Code::DataFile, path, format!("cannot read data file `{file}`: {e}"))
-            .help(format!("the path is relative to the model file's folder ({})", full.display()))
-    };
-    let mut reader =
-        csv::ReaderBuilder::new().trim(csv::Trim::All).from_path(&full).map_err(|e| io_err(e.to_string()))?;
-    let headers = reader.headers().map_err(|e| io_err(e.to_string()))?.iter().map(String::from).collect();
+pub fn read_csv(access: &DataAccess, limits: &Limits, file: &str, path: &str) -> Result<Csv, Diagnostic> {
+    let handle = open_data(access, limits, file, path)?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(handle);
+    let headers = reader
+        .headers()
+        .map_err(|e| Diagnostic::error(Code::DataFile, path, format!("cannot read data file `{file}`: {e}")))?
+        .iter()
+        .map(String::from)
+        .collect();
     Ok(Csv { file: file.to_string(), headers, path: path.to_string(), reader })
 }
 

@@ -39,6 +39,8 @@ pub enum Code {
     UnusedVariable,
     EmptyConstraint,
     Arithmetic,
+    /// A size or work limit was reached (`--max NAME=VALUE` raises it).
+    Limit,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -64,6 +64,43 @@ pub struct Eval<'m> {
     pub sums_hit: &'m [Cell<bool>],
 }
 
+thread_local! {
+    /// Index combinations this thread may still visit. A budget per thread rather than per
+    /// evaluator: one instantiation runs many evaluators (bounds, objective, each constraint)
+    /// and the limit is on their sum. Unlimited unless [`with_iteration_budget`] sets it.
+    static BUDGET: Cell<u64> = const { Cell::new(u64::MAX) };
+}
+
+/// Runs `f` with at most `limit` index combinations visited by every loop and sum in it.
+pub fn with_iteration_budget<T>(limit: u64, f: impl FnOnce() -> T) -> T {
+    let before = BUDGET.with(|b| b.replace(limit));
+    let out = f();
+    BUDGET.with(|b| b.set(before));
+    out
+}
+
+/// Takes `n` iterations from the budget before a loop spends them: one check per loop, not
+/// per element, so the hot path stays as it was.
+fn charge(n: u64, span: Span) -> EvalResult<()> {
+    BUDGET.with(|b| match b.get().checked_sub(n) {
+        Some(left) => {
+            b.set(left);
+            Ok(())
+        }
+        None => {
+            b.set(0);
+            Err(EvalError::new(
+                super::Code::Limit,
+                "instantiating this visits more index combinations than the limit".into(),
+                span,
+            )
+            .help(
+                "filter the loops (a tuple set of the combinations that exist), or raise the limit with `--max iterations=N`",
+            ))
+        }
+    })
+}
+
 impl<'m> Eval<'m> {
     /// Calls `f` once per combination of the loop's bindings that passes its filter.
     pub fn for_each(&self, lp: &Loop, env: &mut Env, f: &mut dyn FnMut(&mut Env) -> EvalResult<()>) -> EvalResult<()> {
@@ -91,6 +128,7 @@ impl<'m> Eval<'m> {
                 let set = &self.sets[*id];
                 let arity = set.arity;
                 let innermost = k + 1 == lp.bindings.len() && lp.filter.is_none();
+                charge(set.len() as u64, Span::default())?;
                 for p in 0..set.len() {
                     let elem = set.elem(p);
                     env.atoms[s..s + arity].copy_from_slice(elem);
@@ -105,6 +143,7 @@ impl<'m> Eval<'m> {
             SetRef::Range(lo, hi, span) => {
                 let lo = self.int(lo, *span)?;
                 let hi = self.int(hi, *span)?;
+                charge((i128::from(hi) - i128::from(lo) + 1).clamp(0, i128::from(u64::MAX)) as u64, *span)?;
                 for (p, v) in (lo..=hi).enumerate() {
                     env.atoms[s] = Atom::Int(v);
                     env.pos[s] = p as u32;

@@ -1,11 +1,14 @@
 //! Reading a formulation file: JSON text → the five elements, with every structural problem
 //! (unknown key, wrong type, unparsable expression) reported by its element path.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::data::DataAccess;
 use super::diag::{did_you_mean, Code, Diagnostic, Diagnostics};
+use super::limits::{raise_hint, Limits};
+use super::Options;
 use crate::expr::{self, Binding, Indexing, Relation, Span};
 
 /// An expression as written, with where it was written.
@@ -116,49 +119,99 @@ pub struct Formulation {
     pub vars: Vec<VarDef>,
     pub objective: Option<ObjectiveDef>,
     pub constraints: Vec<ConstraintDef>,
-    /// Folder that data files are read relative to.
-    pub base_dir: PathBuf,
+    /// Which data files the formulation may read.
+    pub data: DataAccess,
+    pub limits: Limits,
 }
 
 /// Reads a formulation file. I/O and JSON errors come back as diagnostics too.
-pub fn load_file(path: &Path) -> (Option<Formulation>, Diagnostics) {
+///
+/// Data files are read relative to the model file's folder unless `opts.data` says otherwise.
+pub fn load_file(path: &Path, opts: &Options) -> (Option<Formulation>, Diagnostics) {
     let shown = path.display().to_string();
+    let fail = |msg: String, help: Option<String>| {
+        let d = Diagnostic::error(Code::Io, &shown, msg).help_opt(help);
+        (None, Diagnostics(vec![d]))
+    };
+    let size = match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return fail("the model file is not a regular file".into(), None),
+        Ok(m) => m.len(),
+        Err(e) => return fail(format!("cannot read the model file: {e}"), None),
+    };
+    if size > opts.limits.model_bytes {
+        let help = raise_hint("model_bytes", opts.limits.model_bytes);
+        return fail(format!("the model file has {size} bytes, more than the limit"), Some(help));
+    }
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            load_str(&text, &shown, base)
+            let data = match &opts.data {
+                DataAccess::BesideModel => {
+                    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                    DataAccess::Within(dir.to_path_buf())
+                }
+                other => other.clone(),
+            };
+            load_str(&text, &shown, &Options { data, ..opts.clone() })
         }
-        Err(e) => {
-            let d = Diagnostic::error(Code::Io, shown, format!("cannot read the model file: {e}"));
-            (None, Diagnostics(vec![d]))
-        }
+        Err(e) => fail(format!("cannot read the model file: {e}"), None),
     }
 }
 
-/// Parses formulation JSON; `origin` names it in messages, `base_dir` anchors data files.
-pub fn load_str(text: &str, origin: &str, base_dir: PathBuf) -> (Option<Formulation>, Diagnostics) {
+/// Parses formulation JSON; `origin` names it in messages.
+pub fn load_str(text: &str, origin: &str, opts: &Options) -> (Option<Formulation>, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let value: Value = match serde_json::from_str(text) {
+    let value: Value = match super::json::parse_strict(text) {
         Ok(v) => v,
         Err(e) => {
-            let line = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
-            let col = e.column().saturating_sub(1).min(line.len());
-            let msg = e.to_string();
-            let msg = msg.split(" at line").next().unwrap_or(&msg).to_string();
-            let d = Diagnostic::error(
-                Code::InvalidJson,
-                format!("{origin}:{}:{}", e.line(), e.column()),
-                format!("invalid JSON: {msg}"),
-            )
-            .at(line, Span::new(col, (col + 1).min(line.len().max(col + 1))))
-            .help("the file must be one JSON object; strings in double quotes, no trailing commas or comments");
-            diags.push(d);
+            diags.push(json_error(text, origin, &e));
             return (None, diags);
         }
     };
     let mut l = Loader { diags: &mut diags };
-    let f = l.formulation(value, base_dir);
-    (f, diags)
+    let Some(mut f) = l.formulation(value) else { return (None, diags) };
+    // Text has no folder of its own: `BesideModel` means none.
+    f.data = match &opts.data {
+        DataAccess::BesideModel => DataAccess::Denied,
+        other => other.clone(),
+    };
+    f.limits = opts.limits;
+    (Some(f), diags)
+}
+
+/// A JSON syntax error, with a caret under the character where it was found.
+fn json_error(text: &str, origin: &str, e: &serde_json::Error) -> Diagnostic {
+    let line = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
+    // serde_json counts columns in bytes; the caret must sit on a whole character.
+    let mut col = e.column().saturating_sub(1).min(line.len());
+    while !line.is_char_boundary(col) {
+        col -= 1;
+    }
+    let end = line[col..].chars().next().map_or(col, |c| col + c.len_utf8());
+    let msg = e.to_string();
+    let msg = msg.split(" at line").next().unwrap_or(&msg).to_string();
+    let (code, help) = if msg.starts_with("duplicate key") {
+        (Code::DuplicateName, "each key may appear once in an object")
+    } else {
+        (Code::InvalidJson, "the file must be one JSON object; strings in double quotes, no trailing commas or comments")
+    };
+    Diagnostic::error(code, format!("{origin}:{}:{}", e.line(), e.column()), format!("invalid JSON: {msg}"))
+        .at(line, Span::new(col, end))
+        .help(help)
+}
+
+/// Names of sets, parameters, variables and constraints: `[A-Za-z_][A-Za-z0-9_]*`, at most
+/// this long. They appear in expressions, solver files and generated code, so they are
+/// identifiers everywhere; free text belongs in `description`.
+pub const MAX_NAME_LEN: usize = 64;
+/// The model's `name` is free text (escaped wherever it is written), of at most this length.
+pub const MAX_MODEL_NAME_LEN: usize = 200;
+
+/// Whether `name` is a valid entity name.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.len() <= MAX_NAME_LEN
 }
 
 struct Loader<'a> {
@@ -244,13 +297,15 @@ impl Loader<'_> {
 
     /// Takes the document by value: large data (set lists, parameter values) moves into the
     /// formulation instead of being copied.
-    fn formulation(&mut self, mut v: Value, base_dir: PathBuf) -> Option<Formulation> {
-        self.object(&v, "", "the formulation")?;
-        let m = v.as_object_mut().expect("checked to be an object");
+    fn formulation(&mut self, mut v: Value) -> Option<Formulation> {
+        let Value::Object(m) = &mut v else {
+            self.object(&v, "", "the formulation");
+            return None;
+        };
         self.check_keys(m, "", TOP_KEYS);
-        let mut f = Formulation { base_dir, ..Default::default() };
+        let mut f = Formulation::default();
         f.name = match m.get("name") {
-            Some(v) => self.string(v, "name").unwrap_or_default(),
+            Some(v) => self.model_name(v).unwrap_or_default(),
             None => String::from("model"),
         };
         f.description = m.get("description").and_then(|v| self.string(v, "description"));
@@ -305,8 +360,42 @@ impl Loader<'_> {
         Some(f)
     }
 
+    /// Entity names are identifiers; a bad one is an error, but the element is still read so
+    /// that references to it do not cascade into "unknown name" errors.
+    fn entity_name(&mut self, name: &str, path: &str, what: &str) {
+        if is_identifier(name) {
+            return;
+        }
+        let shown: String = name.chars().take(MAX_NAME_LEN).collect();
+        let suggestion: String =
+            shown.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect::<String>();
+        let suggestion = if suggestion.starts_with(|c: char| c.is_ascii_digit()) || suggestion.is_empty() {
+            format!("_{suggestion}")
+        } else {
+            suggestion
+        };
+        let msg = if name.len() > MAX_NAME_LEN {
+            format!("{what} name `{shown}…` is longer than {MAX_NAME_LEN} characters")
+        } else {
+            format!("{what} name `{}` is not an identifier", name.escape_debug())
+        };
+        self.err(Code::InvalidValue, path, msg).help = Some(format!(
+            "names are letters, digits and `_`, not starting with a digit (e.g. `{suggestion}`); put free text in \"description\""
+        ));
+    }
+
+    fn model_name(&mut self, v: &Value) -> Option<String> {
+        let name = self.string(v, "name")?;
+        if name.chars().count() > MAX_MODEL_NAME_LEN || name.chars().any(char::is_control) {
+            self.err(Code::InvalidValue, "name", "the model name must be one line of at most 200 characters").help =
+                Some("put longer text in \"description\"".into());
+        }
+        Some(name)
+    }
+
     fn set(&mut self, name: &str, v: &mut Value) -> Option<SetDef> {
         let path = join("sets", name);
+        self.entity_name(name, &path, "set");
         let source = match v {
             Value::Array(items) => SetSource::List(std::mem::take(items)),
             Value::String(s) => {
@@ -388,6 +477,7 @@ impl Loader<'_> {
 
     fn param(&mut self, name: &str, v: &mut Value) -> Option<ParamDef> {
         let path = join("parameters", name);
+        self.entity_name(name, &path, "parameter");
         let mut def = ParamDef {
             name: name.to_string(),
             path: path.clone(),
@@ -488,6 +578,7 @@ impl Loader<'_> {
 
     fn var(&mut self, name: &str, v: &Value) -> Option<VarDef> {
         let path = join("variables", name);
+        self.entity_name(name, &path, "variable");
         let mut def = VarDef {
             name: name.to_string(),
             path: path.clone(),
@@ -575,6 +666,7 @@ impl Loader<'_> {
 
     fn constraint(&mut self, name: &str, v: &Value) -> Option<ConstraintDef> {
         let path = join("constraints", name);
+        self.entity_name(name, &path, "constraint");
         let (forall, expr_src, description) = match v {
             Value::String(s) => (None, s.clone(), None),
             Value::Object(m) => {

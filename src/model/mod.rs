@@ -6,15 +6,36 @@ mod data;
 pub mod diag;
 pub mod eval;
 pub mod ir;
+mod json;
+pub mod limits;
 pub mod load;
 pub mod resolve;
 pub mod sets;
 
-use std::path::Path;
 
 pub use build::build;
 pub use diag::{Code, Diagnostic, Diagnostics, Severity};
+pub use data::DataAccess;
+pub use json::parse_strict as parse_json;
+pub use limits::Limits;
 pub use load::{load_file, load_str, Formulation, Sense, VarType};
+
+/// How a formulation may be loaded: which data files it may read and the size limits.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub data: DataAccess,
+    pub limits: Limits,
+    /// Go on to build after the file's structure has errors, so that one pass reports the
+    /// unknown names and bad data too (for people). The LLM repair loop turns it off: a small
+    /// model repairs better from the first stage's errors alone.
+    pub build_after_load_errors: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { data: DataAccess::default(), limits: Limits::default(), build_after_load_errors: true }
+    }
+}
 
 use crate::expr::RelOp;
 use ir::*;
@@ -89,6 +110,8 @@ pub struct Model {
     pub constraints: Vec<Constraint>,
     pub num_cols: usize,
     pub num_sums: usize,
+    /// The limits it was checked under; compiling honours them too.
+    pub limits: Limits,
 }
 
 impl Model {
@@ -113,13 +136,4 @@ impl Model {
         }
         format!("{}[{}]", v.name, self.names.show_tuple(&atoms))
     }
-}
-
-/// Loads, builds and checks a formulation file: the `optform check` pipeline short of compiling.
-pub fn check_file(path: &Path) -> (Option<Model>, Diagnostics) {
-    let (f, mut diags) = load_file(path);
-    let Some(f) = f else { return (None, diags) };
-    let (m, more) = build(&f);
-    diags.extend(more);
-    (m, diags)
 }

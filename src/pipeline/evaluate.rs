@@ -4,8 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compile::compile;
-use crate::model::{build, load_str, Diagnostics, Model};
+use crate::check::{check, Checked, Source};
+use crate::model::{Diagnostics, Model, Options as CheckOptions};
 use crate::solve::{self, verify, Status};
 
 /// The outcome of one candidate formulation.
@@ -57,24 +57,52 @@ pub fn extract_json(reply: &str) -> Result<Value, String> {
             _ => return Err("the answer contains no JSON object".into()),
         },
     };
-    serde_json::from_str(candidate)
-        .map_err(|e| format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()))
+    // Strict: a key given twice is an error to repair, not a silent choice of one of them.
+    crate::model::parse_json(candidate)
+        .map_err(|e| {
+            let text = e.to_string();
+            // serde_json appends the position to its message; a duplicate key (a data error of
+            // ours) says it once, up front, like a syntax error.
+            let text = match e.classify() {
+                serde_json::error::Category::Data => text.split(" at line ").next().unwrap_or(&text).to_string(),
+                _ => text,
+            };
+            format!("invalid JSON at line {}, column {}: {text}", e.line(), e.column())
+        })
 }
 
-fn check_failure(diags: &Diagnostics) -> Verdict {
-    let errors: Vec<String> = diags.0.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
-    let first = diags.0.iter().find(|d| d.is_error()).map(|d| d.message.clone()).unwrap_or_default();
+/// Longest single diagnostic quoted back to the model, in characters.
+const MAX_DIAGNOSTIC_CHARS: usize = 2000;
+
+/// The check errors as a repair message: at most `max_quoted` of them, each at most
+/// [`MAX_DIAGNOSTIC_CHARS`] long, so one broken answer cannot blow up the next prompt.
+fn check_failure(diags: &Diagnostics, max_quoted: usize) -> Verdict {
+    let errors: Vec<&crate::model::Diagnostic> = diags.0.iter().filter(|d| d.is_error()).collect();
+    let first = errors.first().map(|d| clip(&d.message, 200)).unwrap_or_default();
     let n = errors.len();
+    let mut quoted: Vec<String> = errors.iter().take(max_quoted).map(|d| clip(&d.to_string(), MAX_DIAGNOSTIC_CHARS)).collect();
+    if n > max_quoted {
+        quoted.push(format!("… and {} more error(s): fix these first.", n - max_quoted));
+    }
     failed(
         "check",
         format!("{n} error{} in the formulation (first: {first})", if n == 1 { "" } else { "s" }),
-        errors.join("\n"),
+        quoted.join("\n"),
     )
 }
 
+/// `text` cut to at most `max` characters, marked when cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 /// Evaluates one reply. `truncated`: the server stopped at `max_tokens`; `solve`: go on to
-/// solve and verify after the checks.
-pub fn evaluate(reply: &str, truncated: bool, solve: bool) -> Evaluated {
+/// solve and verify after the checks; `opts`: which data files the formulation may read
+/// (none, unless the user named a folder) and the size limits.
+pub fn evaluate(reply: &str, truncated: bool, solve: bool, opts: &CheckOptions) -> Evaluated {
     if truncated {
         return Evaluated {
             formulation: None,
@@ -93,17 +121,15 @@ pub fn evaluate(reply: &str, truncated: bool, solve: bool) -> Evaluated {
             return Evaluated { formulation: None, verdict };
         }
     };
-    let verdict = solve_formulation(&json, solve);
+    let verdict = solve_formulation(json.to_string(), solve, opts);
     Evaluated { formulation: Some(json), verdict }
 }
 
-fn solve_formulation(json: &Value, solve: bool) -> Verdict {
-    let (f, diags) = load_str(&json.to_string(), "formulation", std::env::temp_dir());
-    let Some(f) = f.filter(|_| !diags.has_errors()) else { return check_failure(&diags) };
-    let (model, more) = build(&f);
-    let Some(model) = model else { return check_failure(&more) };
-    let (compiled, more) = compile(&model);
-    let Some(compiled) = compiled else { return check_failure(&more) };
+fn solve_formulation(text: String, solve: bool, opts: &CheckOptions) -> Verdict {
+    let Checked { model, compiled, .. } = match check(Source::Text { text: &text, origin: "formulation" }, opts) {
+        Ok(c) => c,
+        Err(diags) => return check_failure(&diags, opts.limits.repair_diagnostics),
+    };
     if !solve {
         return Verdict::Checked;
     }
@@ -180,19 +206,19 @@ mod tests {
     #[test]
     fn verdicts_classify_each_failure() {
         let ok = r#"{"name":"t","variables":{"x":{}},"objective":{"sense":"max","expression":"x"},"constraints":{"c":"x <= 4"}}"#;
-        assert!(matches!(evaluate(ok, false, true).verdict, Verdict::Solved { objective, .. } if objective == 4.0));
-        assert_eq!(evaluate(ok, true, true).verdict.class(), "truncated");
-        assert_eq!(evaluate(ok, false, false).verdict.class(), "checked");
-        assert_eq!(evaluate("{oops", false, true).verdict.class(), "invalid-json");
+        assert!(matches!(evaluate(ok, false, true, &Default::default()).verdict, Verdict::Solved { objective, .. } if objective == 4.0));
+        assert_eq!(evaluate(ok, true, true, &Default::default()).verdict.class(), "truncated");
+        assert_eq!(evaluate(ok, false, false, &Default::default()).verdict.class(), "checked");
+        assert_eq!(evaluate("{oops", false, true, &Default::default()).verdict.class(), "invalid-json");
         let bad = ok.replace("x <= 4", "y <= 4");
-        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true).verdict else { panic!() };
+        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true, &Default::default()).verdict else { panic!() };
         assert_eq!(class, "check");
         assert!(details.contains("unknown name `y`") && details.contains("^"), "{details}");
         let unb = ok.replace("x <= 4", "x >= 4");
-        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true).verdict else { panic!() };
+        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true, &Default::default()).verdict else { panic!() };
         assert!(detail.contains("along these variables: x"), "{detail}");
         let inf = ok.replace("x <= 4", "x <= -4");
-        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true).verdict else { panic!() };
+        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true, &Default::default()).verdict else { panic!() };
         assert!(detail.contains("These constraints conflict (an irreducible infeasible set): c."), "{detail}");
     }
 }

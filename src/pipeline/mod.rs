@@ -28,6 +28,8 @@ pub struct Options {
     pub progress: bool,
     /// Stop once a formulation passes the checks (`optform formulate`): no solving.
     pub check_only: bool,
+    /// What the LLM's formulations may read (by default no data file) and their size limits.
+    pub check: crate::model::Options,
 }
 
 impl Default for Options {
@@ -40,8 +42,15 @@ impl Default for Options {
             seed: 1,
             progress: false,
             check_only: false,
+            check: check_options(crate::model::Options::default()),
         }
     }
+}
+
+/// How the repair loop checks an answer: as asked, except that a structural error ends the
+/// check before the build stage, so a repair prompt quotes one stage's errors at a time.
+pub fn check_options(opts: crate::model::Options) -> crate::model::Options {
+    crate::model::Options { build_after_load_errors: false, ..opts }
 }
 
 /// One request/response of the conversation, as written to `transcript.jsonl`.
@@ -125,7 +134,8 @@ async fn run_sample(
         let reply = c.content.clone();
         let truncated = c.truncated();
         let solve = !opts.check_only;
-        let ev = tokio::task::spawn_blocking(move || evaluate(&reply, truncated, solve))
+        let check = opts.check.clone();
+        let ev = tokio::task::spawn_blocking(move || evaluate(&reply, truncated, solve, &check))
             .await
             .expect("evaluation does not panic");
         let error = match &ev.verdict {

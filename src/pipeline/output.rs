@@ -112,11 +112,11 @@ fn report_md(run: &Run) -> String {
 }
 
 fn render_markdown(f: &Value) -> Result<String, String> {
-    let (form, d) = crate::model::load_str(&f.to_string(), "formulation", std::env::temp_dir());
-    let form = form.ok_or_else(|| d.to_string())?;
-    let m = crate::model::build(&form).0.ok_or("it does not check")?;
-    let c = crate::compile::compile(&m).0.ok_or("it does not compile")?;
-    crate::render::render(&form, &m, &c, crate::render::Format::Markdown, None).map_err(|e| e.to_string())
+    let text = f.to_string();
+    let source = crate::check::Source::Text { text: &text, origin: "formulation" };
+    let c = crate::check::check(source, &Default::default()).map_err(|d| d.to_string())?;
+    crate::render::render(&c.formulation, &c.model, &c.compiled, crate::render::Format::Markdown, None)
+        .map_err(|e| e.to_string())
 }
 
 /// Writes `model.json`, `solution.json`, `transcript.jsonl` and `report.md` into `dir`.
