@@ -37,9 +37,10 @@ fn examples() -> Vec<Example> {
         .into_iter()
         .map(|name| {
             let path = Path::new("examples").join(format!("{name}.json"));
-            let options = optform::model::Options { data: optform::model::DataAccess::BesideModel, ..Default::default() };
-            let checked = optform::check::check(optform::check::Source::File(&path), &options)
-                .unwrap_or_else(|d| panic!("{d}"));
+            let options =
+                optform::model::Options { data: optform::model::DataAccess::BesideModel, ..Default::default() };
+            let checked =
+                optform::check::check(optform::check::Source::File(&path), &options).unwrap_or_else(|d| panic!("{d}"));
             let (f, m, c) = (checked.formulation, checked.model, checked.compiled);
             let out = solve(&c, &Default::default());
             Example { name, f, m, c, status: out.status, objective: out.objective }

@@ -94,7 +94,12 @@ fn predicted(status: Option<&str>, objective: Option<f64>) -> Predicted {
 
 /// Whether a continuous formulation's answer looks like the LP relaxation of the integer
 /// problem the label describes: the same formulation with integer variables reaches the label.
-fn relaxation_looking(formulation: Option<&Value>, expected: Expected, rule: Rule, opts: &crate::model::Options) -> bool {
+fn relaxation_looking(
+    formulation: Option<&Value>,
+    expected: Expected,
+    rule: Rule,
+    opts: &crate::model::Options,
+) -> bool {
     let (Some(f), Expected::Objective(_)) = (formulation, expected) else { return false };
     let text = f.to_string();
     let Ok(checked) = crate::check::check(crate::check::Source::Text { text: &text, origin: "formulation" }, opts)
@@ -153,7 +158,8 @@ fn line(
     l.correct = correct(rule, item.expected, &p);
     let winner = a.sample.and_then(|i| run.samples.iter().find(|s| s.index == i));
     l.rounds = winner.map_or(run.transcript.len() as u32, |s| s.rounds);
-    let relaxation = !l.correct && relaxation_looking(winner.and_then(|s| s.formulation.as_ref()), item.expected, rule, check);
+    let relaxation =
+        !l.correct && relaxation_looking(winner.and_then(|s| s.formulation.as_ref()), item.expected, rule, check);
     l.paper_correct = !relaxation && paper_compatible(item.expected, &p);
     let first = run.transcript.first();
     l.correct_without_repair = first.is_some_and(|r| {
@@ -247,8 +253,8 @@ pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) ->
             let result = tokio::task::spawn_blocking(move || {
                 line(&name, &item, rule, run, start.elapsed().as_secs_f64(), &check)
             })
-                    .await
-                    .expect("scoring does not panic");
+            .await
+            .expect("scoring does not panic");
             let text = serde_json::to_string(&result).expect("serializable") + "\n";
             {
                 let mut f = file.lock().expect("not poisoned");

@@ -477,14 +477,8 @@ fn run(a: RunArgs) -> i32 {
         (Some(x), Some(obj)) => Some(solve::verify(model, compiled, x, obj, a.tolerance)),
         _ => None,
     };
-    let view = report::RunView {
-        model,
-        compiled,
-        outcome: &outcome,
-        verification: verification.as_ref(),
-        diags,
-        all: a.all,
-    };
+    let view =
+        report::RunView { model, compiled, outcome: &outcome, verification: verification.as_ref(), diags, all: a.all };
     let written = if a.json {
         match serde_json::to_string_pretty(&view.to_json()) {
             Ok(text) => report::out(&format!("{text}\n")),
@@ -524,13 +518,15 @@ fn render(a: RenderArgs) -> i32 {
         },
         None => None,
     };
-    let text = match crate::render::render(&checked.formulation, &checked.model, &checked.compiled, a.to, template.as_deref()) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::MODEL_ERROR;
-        }
-    };
+    let text =
+        match crate::render::render(&checked.formulation, &checked.model, &checked.compiled, a.to, template.as_deref())
+        {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::MODEL_ERROR;
+            }
+        };
     match &a.output {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => exit::OK,

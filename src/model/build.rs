@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::data::{atom_of_json, atom_of_text, open_data, read_csv, Filler};
 use super::diag::{Code, Diagnostic, Diagnostics};
-use super::limits::raise_hint;
 use super::eval::{Env, Eval};
 use super::ir::*;
+use super::limits::raise_hint;
 use super::load::{ParamSource, SetSource, Text};
 use super::resolve::{Resolver, Rules, Shapes, Symbol, World};
 use super::sets::{Atom, Interner, SetData};
@@ -21,7 +21,6 @@ const DATA: Rules = Rules { max_degree: 0, allow_inf: false, context: "parameter
 const BOUND: Rules = Rules { max_degree: 0, allow_inf: true, context: "a bound" };
 const OBJECTIVE: Rules = Rules { max_degree: 2, allow_inf: false, context: "the objective" };
 const CONSTRAINT: Rules = Rules { max_degree: 1, allow_inf: true, context: "a constraint" };
-
 
 struct Builder<'f> {
     f: &'f Formulation,
@@ -195,8 +194,12 @@ impl<'f> Builder<'f> {
             return true;
         }
         self.diags.push(
-            Diagnostic::error(Code::Limit, path, format!("the set has {count} elements, more than the limit of {limit}"))
-                .help(raise_hint("set_size", limit)),
+            Diagnostic::error(
+                Code::Limit,
+                path,
+                format!("the set has {count} elements, more than the limit of {limit}"),
+            )
+            .help(raise_hint("set_size", limit)),
         );
         false
     }
@@ -355,7 +358,12 @@ impl<'f> Builder<'f> {
 
     /// Strides and size of a dense block over `dims`, refused before allocating when its size
     /// passes `limit` (named `limit_name` in the error). Parameters and variables are dense.
-    fn layout(&mut self, dims: &[SetId], path: &str, (limit, limit_name): (usize, &str)) -> Option<(Vec<usize>, usize)> {
+    fn layout(
+        &mut self,
+        dims: &[SetId],
+        path: &str,
+        (limit, limit_name): (usize, &str),
+    ) -> Option<(Vec<usize>, usize)> {
         let mut strides = vec![1; dims.len()];
         let mut len: usize = 1;
         for k in (0..dims.len()).rev() {
@@ -365,11 +373,12 @@ impl<'f> Builder<'f> {
         if len > limit {
             let shown = if len == usize::MAX { "more than 2^64".to_string() } else { len.to_string() };
             self.diags.push(
-                Diagnostic::error(Code::Limit, path, format!("{shown} entries, more than the limit of {limit}"))
-                    .help(format!(
+                Diagnostic::error(Code::Limit, path, format!("{shown} entries, more than the limit of {limit}")).help(
+                    format!(
                         "index over a tuple set of the combinations that exist instead of the full product; {}",
                         raise_hint(limit_name, limit)
-                    )),
+                    ),
+                ),
             );
             return None;
         }

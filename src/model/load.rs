@@ -192,7 +192,10 @@ fn json_error(text: &str, origin: &str, e: &serde_json::Error) -> Diagnostic {
     let (code, help) = if msg.starts_with("duplicate key") {
         (Code::DuplicateName, "each key may appear once in an object")
     } else {
-        (Code::InvalidJson, "the file must be one JSON object; strings in double quotes, no trailing commas or comments")
+        (
+            Code::InvalidJson,
+            "the file must be one JSON object; strings in double quotes, no trailing commas or comments",
+        )
     };
     Diagnostic::error(code, format!("{origin}:{}:{}", e.line(), e.column()), format!("invalid JSON: {msg}"))
         .at(line, Span::new(col, end))

@@ -12,10 +12,9 @@ pub mod load;
 pub mod resolve;
 pub mod sets;
 
-
 pub use build::build;
-pub use diag::{Code, Diagnostic, Diagnostics, Severity};
 pub use data::DataAccess;
+pub use diag::{Code, Diagnostic, Diagnostics, Severity};
 pub use json::parse_strict as parse_json;
 pub use limits::Limits;
 pub use load::{load_file, load_str, Formulation, Sense, VarType};

@@ -58,17 +58,16 @@ pub fn extract_json(reply: &str) -> Result<Value, String> {
         },
     };
     // Strict: a key given twice is an error to repair, not a silent choice of one of them.
-    crate::model::parse_json(candidate)
-        .map_err(|e| {
-            let text = e.to_string();
-            // serde_json appends the position to its message; a duplicate key (a data error of
-            // ours) says it once, up front, like a syntax error.
-            let text = match e.classify() {
-                serde_json::error::Category::Data => text.split(" at line ").next().unwrap_or(&text).to_string(),
-                _ => text,
-            };
-            format!("invalid JSON at line {}, column {}: {text}", e.line(), e.column())
-        })
+    crate::model::parse_json(candidate).map_err(|e| {
+        let text = e.to_string();
+        // serde_json appends the position to its message; a duplicate key (a data error of
+        // ours) says it once, up front, like a syntax error.
+        let text = match e.classify() {
+            serde_json::error::Category::Data => text.split(" at line ").next().unwrap_or(&text).to_string(),
+            _ => text,
+        };
+        format!("invalid JSON at line {}, column {}: {text}", e.line(), e.column())
+    })
 }
 
 /// Longest single diagnostic quoted back to the model, in characters.
@@ -80,7 +79,8 @@ fn check_failure(diags: &Diagnostics, max_quoted: usize) -> Verdict {
     let errors: Vec<&crate::model::Diagnostic> = diags.0.iter().filter(|d| d.is_error()).collect();
     let first = errors.first().map(|d| clip(&d.message, 200)).unwrap_or_default();
     let n = errors.len();
-    let mut quoted: Vec<String> = errors.iter().take(max_quoted).map(|d| clip(&d.to_string(), MAX_DIAGNOSTIC_CHARS)).collect();
+    let mut quoted: Vec<String> =
+        errors.iter().take(max_quoted).map(|d| clip(&d.to_string(), MAX_DIAGNOSTIC_CHARS)).collect();
     if n > max_quoted {
         quoted.push(format!("… and {} more error(s): fix these first.", n - max_quoted));
     }
@@ -206,19 +206,27 @@ mod tests {
     #[test]
     fn verdicts_classify_each_failure() {
         let ok = r#"{"name":"t","variables":{"x":{}},"objective":{"sense":"max","expression":"x"},"constraints":{"c":"x <= 4"}}"#;
-        assert!(matches!(evaluate(ok, false, true, &Default::default()).verdict, Verdict::Solved { objective, .. } if objective == 4.0));
+        assert!(
+            matches!(evaluate(ok, false, true, &Default::default()).verdict, Verdict::Solved { objective, .. } if objective == 4.0)
+        );
         assert_eq!(evaluate(ok, true, true, &Default::default()).verdict.class(), "truncated");
         assert_eq!(evaluate(ok, false, false, &Default::default()).verdict.class(), "checked");
         assert_eq!(evaluate("{oops", false, true, &Default::default()).verdict.class(), "invalid-json");
         let bad = ok.replace("x <= 4", "y <= 4");
-        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true, &Default::default()).verdict else { panic!() };
+        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true, &Default::default()).verdict else {
+            panic!()
+        };
         assert_eq!(class, "check");
         assert!(details.contains("unknown name `y`") && details.contains("^"), "{details}");
         let unb = ok.replace("x <= 4", "x >= 4");
-        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true, &Default::default()).verdict else { panic!() };
+        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true, &Default::default()).verdict else {
+            panic!()
+        };
         assert!(detail.contains("along these variables: x"), "{detail}");
         let inf = ok.replace("x <= 4", "x <= -4");
-        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true, &Default::default()).verdict else { panic!() };
+        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true, &Default::default()).verdict else {
+            panic!()
+        };
         assert!(detail.contains("These constraints conflict (an irreducible infeasible set): c."), "{detail}");
     }
 }

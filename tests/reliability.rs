@@ -1,0 +1,244 @@
+//! "Checked, verified, data not code" as an attacker would test it: every error found while
+//! loading is fatal in every command, a formulation reads no file it was not allowed to, and
+//! oversized input is a clear error naming the limit, never a crash or an exhausted machine.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use optform::check::{check, Source};
+use optform::model::{Code, DataAccess, Diagnostics, Options};
+
+fn dir(tag: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reliability-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn optform(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_optform")).args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A one-variable model whose `constraints` object is `constraints` (raw JSON text).
+fn model(constraints: &str) -> String {
+    format!(
+        r#"{{"variables":{{"x":{{"upper":100}}}},"objective":{{"sense":"maximize","expression":"x"}},"constraints":{constraints}}}"#
+    )
+}
+
+fn errors_of(text: &str, opts: &Options) -> Diagnostics {
+    match check(Source::Text { text, origin: "test" }, opts) {
+        Ok(c) => panic!("expected errors, got a checked model with warnings: {}", c.warnings),
+        Err(d) => d,
+    }
+}
+
+fn has(d: &Diagnostics, code: Code, needle: &str) -> bool {
+    d.0.iter().any(|x| x.is_error() && x.code == code && x.to_string().contains(needle))
+}
+
+/// Each of these was printed as an error, then dropped, and the run said `optimal (verified)`.
+const LOAD_ERRORS: &[(&str, &str)] = &[
+    ("syntax", r#"{"c1": "x <= 4", "c2": "2x <= 1"}"#),
+    ("bad_forall", r#"{"c1": "x <= 4", "c2": {"forall": "i in", "expression": "x <= 1"}}"#),
+    ("not_string_or_object", r#"{"c1": "x <= 4", "c2": 17}"#),
+    ("duplicate", r#"{"c": "x <= 4", "c": "x <= 10"}"#),
+];
+
+#[test]
+fn load_errors_are_fatal_in_check_run_and_render() {
+    let d = dir("load");
+    let mut cases: Vec<(String, String)> =
+        LOAD_ERRORS.iter().map(|(name, cons)| (name.to_string(), model(cons))).collect();
+    cases.push((
+        "misspelt_key".into(),
+        r#"{"variables":{"x":{"uper":5}},"objective":{"sense":"maximize","expression":"x"},"constraints":{"c":"x <= 10"}}"#
+            .into(),
+    ));
+    cases.push((
+        "bad_bound".into(),
+        r#"{"variables":{"x":{"upper":"3 +"}},"objective":{"sense":"maximize","expression":"x"},"constraints":{"c":"x <= 10"}}"#
+            .into(),
+    ));
+    cases.push((
+        "filter_in_over".into(),
+        r#"{"sets":{"I":[1,2,3]},"variables":{"x":{"over":["i in I: i > 1"],"upper":5}},"objective":{"sense":"maximize","expression":"sum{i in I} x[i]"},"constraints":{}}"#
+            .into(),
+    ));
+    cases.push((
+        "second_constraints_object".into(),
+        r#"{"variables":{"x":{}},"objective":{"sense":"maximize","expression":"x"},"constraints":{"c":"x <= 4"},"constraints":{"d":"x <= 9"}}"#
+            .into(),
+    ));
+    for (name, text) in cases {
+        let path = d.join(format!("{name}.json"));
+        std::fs::write(&path, &text).unwrap();
+        let p = path.to_str().unwrap();
+        for args in [vec!["check", p], vec!["run", p], vec!["render", p, "--to", "lp"]] {
+            let o = optform(&args);
+            assert_eq!(o.status.code(), Some(1), "{name}: `optform {}` must exit 1:\n{}", args[0], stderr(&o));
+            assert!(stderr(&o).contains("error"), "{name}: {}", stderr(&o));
+            assert!(o.stdout.is_empty() || args[0] != "run", "{name}: run printed a result");
+        }
+        let o = optform(&["check", p, "--json"]);
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(doc["ok"], false, "{name}");
+        assert!(doc["errors"].as_u64().unwrap() >= 1, "{name}");
+    }
+}
+
+#[test]
+fn duplicate_keys_name_the_key_and_its_path() {
+    let d = errors_of(&model(r#"{"c": "x <= 4", "c": "x <= 10"}"#), &Options::default());
+    assert!(has(&d, Code::DuplicateName, "duplicate key `constraints.c`"), "{d}");
+}
+
+#[test]
+fn entity_names_must_be_identifiers_but_the_model_name_is_free_text() {
+    let text = r#"{"name": "Joe's \"best\" plan", "sets": {"my set": [1]}, "variables": {"x; import os": {}},
+        "objective": {"sense": "max", "expression": "0"}, "constraints": {"a b": "0 <= 1"}}"#;
+    let d = errors_of(text, &Options::default());
+    for (path, name) in
+        [("sets.my set", "my set"), ("variables.x; import os", "x; import os"), ("constraints.a b", "a b")]
+    {
+        assert!(
+            d.0.iter().any(|x| x.path == path && x.message.contains(&format!("`{name}` is not an identifier"))),
+            "{path}: {d}"
+        );
+    }
+    assert!(!d.0.iter().any(|x| x.path == "name"), "a free-text model name is allowed: {d}");
+    let control = model("{}").replacen('{', r#"{"name": "two\nlines", "#, 1);
+    assert!(has(&errors_of(&control, &Options::default()), Code::InvalidValue, "one line"));
+}
+
+#[test]
+fn formulations_from_text_read_no_data_file_by_default() {
+    let text = r#"{"sets": {"S": {"file": "/etc/passwd", "column": "a"}}, "variables": {"x": {}},
+        "objective": {"sense": "max", "expression": "0"}, "constraints": {}}"#;
+    let d = errors_of(text, &Options::default());
+    assert!(has(&d, Code::DataFile, "this formulation may not read files"), "{d}");
+    assert!(d.to_string().contains("--data-dir"), "the help says how to allow it: {d}");
+}
+
+#[test]
+fn data_files_stay_inside_the_data_folder() {
+    let root = dir("confined");
+    let data = root.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("ok.csv"), "k,v\na,1\n").unwrap();
+    std::fs::write(root.join("secret.csv"), "k,v\nsecret,42\n").unwrap();
+    std::os::unix::fs::symlink(root.join("secret.csv"), data.join("link.csv")).unwrap();
+    std::os::unix::fs::symlink("/proc/self/environ", data.join("environ.csv")).unwrap();
+    let fifo = data.join("fifo.csv");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let opts = Options { data: DataAccess::Within(data.clone()), ..Default::default() };
+    let with_file = |file: &str| {
+        format!(
+            r#"{{"sets": {{"S": {{"file": "{file}", "column": "k"}}}}, "variables": {{"x": {{"over": ["S"], "upper": 1}}}},
+                "objective": {{"sense": "max", "expression": "sum{{s in S}} x[s]"}}, "constraints": {{}}}}"#
+        )
+    };
+    let ok = check(Source::Text { text: &with_file("ok.csv"), origin: "t" }, &opts).unwrap();
+    assert_eq!(ok.compiled.num_cols(), 1);
+    let abs = root.join("secret.csv").display().to_string();
+    for (file, needle) in [
+        ("../secret.csv", "outside the data folder"),
+        ("link.csv", "outside the data folder"),
+        ("environ.csv", "outside the data folder"),
+        (abs.as_str(), "absolute path"),
+        ("/dev/zero", "absolute path"),
+        ("fifo.csv", "not a regular file"),
+    ] {
+        let d = errors_of(&with_file(file), &opts);
+        assert!(has(&d, Code::DataFile, needle), "{file}: {d}");
+        assert!(!d.to_string().contains("secret,42") && !d.to_string().contains("PATH="), "{file} leaked: {d}");
+    }
+    let small = Options { data: DataAccess::Within(data), limits: limits("data_file_bytes=5"), ..Default::default() };
+    assert!(has(&errors_of(&with_file("ok.csv"), &small), Code::DataFile, "more than the limit"));
+}
+
+fn limits(assignment: &str) -> optform::model::Limits {
+    let mut l = optform::model::Limits::default();
+    l.set(assignment).unwrap();
+    l
+}
+
+#[test]
+fn huge_ranges_are_limit_errors_not_aborts() {
+    for (range, needle) in [
+        ("1..1000000000", "the set has 1000000000 elements, more than the limit"),
+        ("1..1e18", "range bound 1000000000000000000 is too large"),
+        ("0..2e7", "the set has 20000001 elements, more than the limit"),
+        ("1..1e30", "range bound 1000000000000000000000000000000 is too large"),
+    ] {
+        let text = format!(
+            r#"{{"sets": {{"T": "{range}"}}, "variables": {{"x": {{}}}}, "objective": {{"sense": "max", "expression": "0"}}, "constraints": {{}}}}"#
+        );
+        let d = errors_of(&text, &Options::default());
+        assert!(d.to_string().contains(needle), "{range}: {d}");
+    }
+    // A range written inside a sum is bounded by the work limit instead.
+    let text = r#"{"variables": {"x": {"upper": 1}}, "objective": {"sense": "max", "expression": "sum{t in 1..1e15} x"}, "constraints": {}}"#;
+    let d = errors_of(text, &Options::default());
+    assert!(has(&d, Code::Limit, "more index combinations than the limit"), "{d}");
+}
+
+#[test]
+fn instance_limits_name_the_flag_that_raises_them() {
+    let text = r#"{"sets": {"I": "1..300"}, "variables": {"x": {"over": ["I"], "upper": 1}},
+        "objective": {"sense": "max", "expression": "sum{i in I} x[i]"},
+        "constraints": {"c": {"forall": "i in I", "expression": "x[i] <= 1"}}}"#;
+    assert!(check(Source::Text { text, origin: "t" }, &Options::default()).is_ok());
+    for (limit, needle) in [
+        ("columns=299", "300 entries, more than the limit of 299"),
+        ("rows=299", "more than 299 rows"),
+        ("nonzeros=100", "more than 100 non-zero coefficients"),
+        ("set_size=299", "the set has 300 elements"),
+        ("iterations=500", "more index combinations than the limit"),
+    ] {
+        let name = limit.split('=').next().unwrap();
+        let d = errors_of(text, &Options { limits: limits(limit), ..Default::default() });
+        assert!(has(&d, Code::Limit, needle), "{limit}: {d}");
+        assert!(d.to_string().contains(&format!("--max {name}=N")), "{limit}: {d}");
+    }
+}
+
+#[test]
+fn the_max_flag_raises_a_limit_and_rejects_unknown_names() {
+    let d = dir("maxflag");
+    let path = d.join("m.json");
+    std::fs::write(&path, model(r#"{"c": "x <= 4"}"#)).unwrap();
+    let p = path.to_str().unwrap();
+    assert_eq!(optform(&["run", p, "--max", "rows=0"]).status.code(), Some(2));
+    let o = optform(&["check", p, "--max", "rowz=9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown limit `rowz`"), "{}", stderr(&o));
+    assert_eq!(optform(&["run", p, "--max", "rows=5e7"]).status.code(), Some(0));
+}
+
+#[test]
+fn a_filtered_forall_reserves_only_for_the_rows_that_pass() {
+    // 2,000 × 2,000 combinations, of which 2,000 pass the filter: reserving for the unfiltered
+    // product took 6.4 GB.
+    let text = r#"{"sets": {"I": "1..2000"}, "variables": {"x": {"over": ["I"], "upper": 1}},
+        "objective": {"sense": "max", "expression": "sum{i in I} x[i]"},
+        "constraints": {"c": {"forall": "i in I, j in I: i == j", "expression": "x[i] + x[j] + x[1] <= 3"}}}"#;
+    let c = check(Source::Text { text, origin: "t" }, &Options::default()).unwrap().compiled;
+    assert_eq!(c.num_rows(), 2000);
+    assert!(c.row_index.capacity() < 100_000, "reserved {} non-zeros for 2,000 rows", c.row_index.capacity());
+}
+
+#[test]
+fn invalid_json_beside_multibyte_text_is_a_diagnostic_not_a_panic() {
+    for text in ["{\"name\": \"café\" \"x\"}", "{\"é\": ", "{\"名前\": 1,, }", "🙂", "{\"a\": \"\u{1F600}\"x}"] {
+        let d = errors_of(text, &Options::default());
+        let shown = d.to_string();
+        assert!(has(&d, Code::InvalidJson, "invalid JSON"), "{text}: {shown}");
+    }
+    let o = optform(&["check", "/nonexistent/model.json"]);
+    assert_eq!(o.status.code(), Some(1));
+}
