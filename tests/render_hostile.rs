@@ -85,12 +85,62 @@ fn hostile() -> Case {
             "pinned": { "expression": format!("make['{PY_PAYLOAD}'] + make[\"a'b\"] >= 4") }
         }
     });
+    case(&model)
+}
+
+fn case(model: &serde_json::Value) -> Case {
     let (f, diags) = load_str(&model.to_string(), "hostile.json", PathBuf::new());
     let f = f.unwrap_or_else(|| panic!("the hostile model loads: {diags}"));
     let m = build(&f).0.expect("the hostile model builds");
     let c = compile(&m).0.expect("the hostile model compiles");
     let objective = solve(&c, &Default::default()).objective.expect("the hostile model has an optimum");
     Case { f, m, c, objective }
+}
+
+/// A one-variable model whose name is `name` and nothing else hostile: a payload that runs as
+/// soon as the name is pasted raw into the file, with the rest of the file still valid.
+fn named(name: &str) -> Case {
+    case(&json!({
+        "name": name,
+        "sets": { "P": ["a"] },
+        "variables": { "make": { "over": ["P"], "upper": "2" } },
+        "objective": { "sense": "maximize", "expression": "sum{p in P} make[p]" }
+    }))
+}
+
+/// Each target's live exploit through the model name alone (each ran before the name was escaped).
+#[test]
+fn a_model_name_that_ends_its_string_or_comment_runs_nothing() {
+    let exploits = [
+        (Format::Pyomo, "model.py", "x\")\nimport os; os.system(\"touch PWNED_py\")\n#"),
+        (Format::Ampl, "model.mod", "x\nprintf \"x\" > \"PWNED_mathprog\";\n#"),
+        (
+            Format::Latex,
+            "model.tex",
+            "x\n\\immediate\\openout5=PWNED_tex\\immediate\\write5{x}\\immediate\\closeout5\n%",
+        ),
+    ];
+    for (format, file, name) in exploits {
+        let tool_found = match format {
+            Format::Pyomo => external("Python with pyomo and highspy", has_pyomo()),
+            Format::Ampl => external("glpsol (Debian glpk-utils)", has("glpsol")),
+            _ => external("pdflatex (Debian texlive-latex-base, texlive-latex-recommended)", has("pdflatex")),
+        };
+        if !tool_found {
+            continue;
+        }
+        let case = named(name);
+        let dir = fresh_dir(&format!("live-{}", format.name()));
+        let (path, _) = write(&case, format, &dir, file);
+        let objective = match format {
+            Format::Pyomo => printed_objective(&String::from_utf8_lossy(&run_python(&path).stdout)),
+            Format::Ampl => glpsol(&["--math"], &path).1,
+            _ => pdflatex(&path).ok().map(|_| case.objective),
+        };
+        assert_no_marker(&dir);
+        let objective = objective.unwrap_or_else(|| panic!("{} did not run to the end", format.name()));
+        assert!(close(objective, case.objective), "{}: {objective} vs {}", format.name(), case.objective);
+    }
 }
 
 /// A fresh, empty folder for one format's files: the tool's working directory.
@@ -135,9 +185,9 @@ fn hostile_pyomo_script_solves_and_keeps_every_string_exactly() {
     );
     std::fs::write(&path, &text).unwrap();
     let out = run_python(&path);
+    assert_no_marker(&dir);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert_no_marker(&dir);
     let got = printed_objective(&stdout).unwrap_or_else(|| panic!("no objective in {stdout}"));
     assert!(close(got, case.objective), "Pyomo {got} vs optform {}", case.objective);
     let read_back = |key: &str| -> serde_json::Value {
@@ -176,8 +226,9 @@ fn hostile_latex_document_compiles_without_running_or_reading_anything() {
     let case = hostile();
     let dir = fresh_dir("latex");
     let (path, text) = write(&case, Format::Latex, &dir, "model.tex");
-    let log = pdflatex(&path).unwrap_or_else(|errors| panic!("pdflatex failed:\n{errors}"));
+    let log = pdflatex(&path);
     assert_no_marker(&dir);
+    let log = log.unwrap_or_else(|errors| panic!("pdflatex failed:\n{errors}"));
     // TeX's log lists every file it opened as `(/path`.
     let full_log = std::fs::read_to_string(dir.join("model.log")).unwrap_or_default();
     assert!(!log.contains("/etc/passwd") && !full_log.contains("(/etc/passwd"), "pdflatex read /etc/passwd");
