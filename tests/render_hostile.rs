@@ -352,3 +352,76 @@ fn replacement_templates_escape_with_the_py_filter() {
     let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(got, json!([model_name(), case.f.description.clone().unwrap_or_default()]));
 }
+
+/// Names the loader accepts that are keywords or built-ins of some target (`class`, `lambda`,
+/// `objective`, `length`, `sin`, `end`, `RHS`, `MARKER`, …) are renamed where they would clash,
+/// so every format still solves to `optform run`'s optimum.
+#[test]
+fn names_that_are_keywords_of_a_target_solve_in_every_format() {
+    let names = [
+        "class",
+        "lambda",
+        "objective",
+        "m",
+        "pyo",
+        "math",
+        "class_",
+        "length",
+        "sin",
+        "Infinity",
+        "card",
+        "end",
+        "free",
+        "st",
+        "bounds",
+        "infinity",
+        "e",
+        "RHS",
+        "ENDATA",
+        "MARKER",
+        "subject",
+        "general",
+        "binary",
+        "obj",
+    ];
+    let vars: serde_json::Map<_, _> =
+        names.iter().enumerate().map(|(k, n)| (n.to_string(), json!({ "upper": (k + 1).to_string() }))).collect();
+    let objective: Vec<String> = names.iter().enumerate().map(|(k, n)| format!("{} * {n}", k + 1)).collect();
+    let case = case(&json!({
+        "name": "keywords",
+        "variables": vars,
+        "objective": { "sense": "maximize", "expression": objective.join(" + ") },
+        "constraints": {
+            "cap": { "expression": format!("{} <= 40", names.join(" + ")) },
+            "floor": { "expression": "e + infinity + class >= 1" }
+        }
+    }));
+    let dir = fresh_dir("keywords");
+    let (lp, _) = write(&case, Format::Lp, &dir, "model.lp");
+    let (mps, mps_text) = write(&case, Format::Mps, &dir, "model.mps");
+    for path in [&lp, &mps] {
+        let (status, obj) = highs_read_and_solve(path);
+        assert_eq!(status, highs_sys::MODEL_STATUS_OPTIMAL, "HiGHS on {}", path.display());
+        assert!(close(obj, case.objective), "HiGHS {obj} vs optform {}", case.objective);
+    }
+    if external("glpsol (Debian glpk-utils)", has("glpsol")) {
+        let glpk_mps = mps.with_extension("glpk.mps");
+        std::fs::write(&glpk_mps, mps_text.replace("OBJSENSE\n    MAX\n", "")).unwrap();
+        let (mod_path, _) = write(&case, Format::Ampl, &dir, "model.mod");
+        for (args, path) in
+            [(&["--lp"][..], &lp), (&["--freemps", "--max"][..], &glpk_mps), (&["--math"][..], &mod_path)]
+        {
+            let (out, obj) = glpsol(args, path);
+            let obj = obj.unwrap_or_else(|| panic!("glpsol {args:?}: {out}"));
+            assert!(close(obj, case.objective), "glpsol {args:?} {obj} vs optform {}", case.objective);
+        }
+    }
+    if external("Python with pyomo and highspy", has_pyomo()) {
+        let (path, _) = write(&case, Format::Pyomo, &dir, "model.py");
+        let out = run_python(&path);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let got =
+            printed_objective(&stdout).unwrap_or_else(|| panic!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+        assert!(close(got, case.objective), "Pyomo {got} vs optform {}", case.objective);
+    }
+}

@@ -212,9 +212,13 @@ pub fn mathprog_str(s: &str) -> String {
     format!("'{}'", mathprog_escape(s).replace('\'', "''"))
 }
 
-/// Whether pdflatex's default set-up (utf8 input, OT1 fonts) typesets `c` as it is.
+/// Whether both pdflatex's default set-up (utf8 input, OT1 fonts) and KaTeX in strict mode
+/// typeset `c` as text: ASCII and the Latin-1 letters (OT1 lacks Ð, Þ, ð, þ; `×` and `÷`
+/// are math symbols to both).
 fn tex_typesets(c: char) -> bool {
-    c.is_ascii() || (('\u{c0}'..='\u{ff}').contains(&c) && !matches!(c, '\u{d0}' | '\u{de}' | '\u{f0}' | '\u{fe}'))
+    c.is_ascii()
+        || (('\u{c0}'..='\u{ff}').contains(&c)
+            && !matches!(c, '\u{d0}' | '\u{de}' | '\u{f0}' | '\u{fe}' | '\u{d7}' | '\u{f7}'))
 }
 
 /// LaTeX text (outside math, or inside `\text{…}`), read the same by pdflatex and KaTeX:

@@ -46,7 +46,7 @@ fn tex_text_leaves_no_control_sequence_group_or_math_shift_of_its_input() {
          \\textasciicircum{}\\textasciicircum{}5c \\textasciitilde{} a\\_b \\textbar{}\\textless{}\\textgreater{}"
     );
     assert_eq!(tex_text("a\n\nb\u{1}"), "a  b");
-    assert_eq!(tex_text("café 😀"), "café \\texttt{U+1F600}");
+    assert_eq!(tex_text("café 😀 2×3"), "café \\texttt{U+1F600} 2\\texttt{U+00D7}3");
 }
 
 #[test]
