@@ -425,3 +425,23 @@ fn names_that_are_keywords_of_a_target_solve_in_every_format() {
         assert!(close(got, case.objective), "Pyomo {got} vs optform {}", case.objective);
     }
 }
+
+/// GLPK refuses string literals over 100 characters: the renderer names the element instead
+/// of writing a file glpsol cannot read; escapes count (`é` is written `\u{e9}`).
+#[test]
+fn mathprog_names_an_element_too_long_for_glpk() {
+    let model = |elem: &str| {
+        case(&json!({
+            "name": "long",
+            "sets": { "P": [elem] },
+            "variables": { "make": { "over": ["P"], "upper": "2" } },
+            "objective": { "sense": "maximize", "expression": "sum{p in P} make[p]" }
+        }))
+    };
+    let fits = model(&"a".repeat(100));
+    assert!(render(&fits.f, &fits.m, &fits.c, Format::Ampl, None).is_ok());
+    let long = format!("{}é", "a".repeat(95));
+    let too_long = model(&long);
+    let err = render(&too_long.f, &too_long.m, &too_long.c, Format::Ampl, None).expect_err("refused").to_string();
+    assert!(err.contains(&format!("{long:?}")) && err.contains("at most 100 characters"), "{err}");
+}

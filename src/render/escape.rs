@@ -207,6 +207,20 @@ pub fn mathprog_escape(s: &str) -> String {
     out
 }
 
+/// GLPK's limit on the characters of one string literal.
+pub const MATHPROG_MAX_LITERAL: usize = 100;
+
+/// The first element whose MathProg literal GLPK would refuse as too long.
+pub fn mathprog_too_long(m: &crate::model::Model) -> Option<&str> {
+    m.sets.iter().flat_map(|s| s.elems.iter()).find_map(|a| match a {
+        crate::model::sets::Atom::Sym(sym) => {
+            let text = m.names.name(*sym);
+            (mathprog_escape(text).chars().count() > MATHPROG_MAX_LITERAL).then_some(text)
+        }
+        crate::model::sets::Atom::Int(_) => None,
+    })
+}
+
 /// A MathProg string literal of `s` (single quotes, doubled inside).
 pub fn mathprog_str(s: &str) -> String {
     format!("'{}'", mathprog_escape(s).replace('\'', "''"))

@@ -97,13 +97,21 @@ impl fmt::Display for RenderError {
 impl std::error::Error for RenderError {}
 
 /// What no target of the format can take, checked before translating.
-fn format_limits(format: Format, f: &Formulation, c: &Compiled) -> Result<(), Unsupported> {
+fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Result<(), Unsupported> {
     if matches!(format, Format::Pyomo | Format::Ampl) {
         let declared = f.sets.iter().map(|s| s.name.as_str()).chain(f.params.iter().map(|p| p.name.as_str()));
         let declared = declared.chain(f.vars.iter().map(|v| v.name.as_str()));
         if let Some(name) = escape::unidentifiable(declared.chain(f.constraints.iter().map(|c| c.name.as_str()))) {
             return Err(Unsupported::new(format!(
                 "the name {name:?} as code (rename it to letters, digits and `_`, not starting with a digit)"
+            )));
+        }
+    }
+    if format == Format::Ampl {
+        if let Some(long) = escape::mathprog_too_long(m) {
+            return Err(Unsupported::new(format!(
+                "the element {long:?} (GLPK takes at most {} characters in a string, escapes counted)",
+                escape::MATHPROG_MAX_LITERAL
             )));
         }
     }
@@ -142,7 +150,7 @@ pub fn render(
     template: Option<&str>,
 ) -> Result<String, RenderError> {
     let unsupported = |u: Unsupported| RenderError::Unsupported { format, construct: u.construct };
-    format_limits(format, f, c).map_err(unsupported)?;
+    format_limits(format, f, m, c).map_err(unsupported)?;
     let ctx = match format {
         Format::Lp | Format::Mps => minijinja::Value::from_serialize(instance::instance(m, c, format == Format::Mps)),
         Format::Ampl => {
