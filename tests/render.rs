@@ -2,11 +2,11 @@
 //! `glpsol` (LP, MPS and MathProg) and real Pyomo with HiGHS. Each must reproduce the status
 //! and objective of `optform run`.
 //!
-//! glpsol and Pyomo are external: without them these checks are skipped with a notice, unless
-//! OPTFORM_REQUIRE_EXTERNAL=1 (as in `.ci/run`), which makes a missing tool a failure.
-//! OPTFORM_PYTHON names the Python that has `pyomo` and `highspy` (default: `python3`).
+//! The external tools and how they are found: `common/tools.rs`.
 
-use std::ffi::CString;
+#[path = "common/tools.rs"]
+mod tools;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -14,6 +14,10 @@ use optform::compile::Compiled;
 use optform::model::{Formulation, Model};
 use optform::render::{render, Format};
 use optform::solve::{solve, Status};
+use tools::{
+    close, external, glpsol, has, has_katex, has_pyomo, highs_read_and_solve, katex_check, pdflatex, printed_objective,
+    run_python,
+};
 
 struct Example {
     name: String,
@@ -67,44 +71,6 @@ fn write(e: &Example, format: Format, ext: &str) -> Option<PathBuf> {
     Some(path)
 }
 
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-6 * b.abs().max(1.0)
-}
-
-fn external(tool: &str, found: bool) -> bool {
-    if !found {
-        let msg = format!("{tool} is not available");
-        assert!(std::env::var("OPTFORM_REQUIRE_EXTERNAL").is_err(), "{msg} (OPTFORM_REQUIRE_EXTERNAL is set)");
-        eprintln!("SKIPPED: {msg}; install it to run this cross-check (.ci/run does)");
-    }
-    found
-}
-
-/// Status and objective of a model file solved by HiGHS's own reader.
-fn highs_read_and_solve(path: &Path) -> (i32, f64) {
-    let file = CString::new(path.to_str().unwrap()).unwrap();
-    // SAFETY: a fresh instance, NUL-terminated strings, destroyed at the end.
-    unsafe {
-        let h = highs_sys::Highs_create();
-        let flag = CString::new("output_flag").unwrap();
-        highs_sys::Highs_setBoolOptionValue(h, flag.as_ptr(), 0);
-        let read = highs_sys::Highs_readModel(h, file.as_ptr());
-        assert_ne!(read, highs_sys::STATUS_ERROR, "HiGHS could not read {}", path.display());
-        highs_sys::Highs_run(h);
-        let mut status = highs_sys::Highs_getModelStatus(h);
-        if status == highs_sys::MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE {
-            let presolve = CString::new("presolve").unwrap();
-            let off = CString::new("off").unwrap();
-            highs_sys::Highs_setStringOptionValue(h, presolve.as_ptr(), off.as_ptr());
-            highs_sys::Highs_run(h);
-            status = highs_sys::Highs_getModelStatus(h);
-        }
-        let obj = highs_sys::Highs_getObjectiveValue(h);
-        highs_sys::Highs_destroy(h);
-        (status, obj)
-    }
-}
-
 fn highs_status(s: Status) -> i32 {
     match s {
         Status::Optimal => highs_sys::MODEL_STATUS_OPTIMAL,
@@ -131,24 +97,6 @@ fn lp_and_mps_read_back_by_highs_solve_the_same() {
 /// GLPK solves LP and MILP; it has no QP and no semi-continuous variables.
 fn glpk_can_solve(e: &Example) -> bool {
     e.c.hessian.is_none() && !e.c.integrality.contains(&optform::compile::SEMI_CONTINUOUS)
-}
-
-/// `glpsol` run on a file; returns its output and the objective of its solution report
-/// (None when the status is not optimal).
-fn glpsol(args: &[&str], path: &Path) -> (String, Option<f64>) {
-    let report = path.with_extension("glpsol.txt");
-    let out = Command::new("glpsol").args(args).arg(path).arg("-o").arg(&report).output().expect("glpsol runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let sol = std::fs::read_to_string(&report).unwrap_or_default();
-    let field = |key: &str| sol.lines().find_map(|l| l.strip_prefix(key)).map(str::trim).unwrap_or("");
-    let optimal = field("Status:").contains("OPTIMAL");
-    let obj =
-        field("Objective:").split('=').nth(1).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse().ok());
-    (text, if optimal { obj } else { None })
-}
-
-fn has(tool: &str) -> bool {
-    Command::new(tool).arg("--version").output().is_ok()
 }
 
 #[test]
@@ -195,14 +143,6 @@ fn mathprog_models_run_under_glpsol() {
     assert!(ran >= 12, "MathProg covered only {ran} examples");
 }
 
-fn python() -> String {
-    std::env::var("OPTFORM_PYTHON").unwrap_or_else(|_| "python3".into())
-}
-
-fn has_pyomo() -> bool {
-    Command::new(python()).args(["-c", "import pyomo.environ, highspy"]).output().is_ok_and(|o| o.status.success())
-}
-
 #[test]
 fn pyomo_scripts_run_under_real_pyomo_with_highs() {
     if !external("Python with pyomo and highspy", has_pyomo()) {
@@ -211,15 +151,12 @@ fn pyomo_scripts_run_under_real_pyomo_with_highs() {
     let mut ran = 0;
     for e in examples() {
         let Some(path) = write(&e, Format::Pyomo, "py") else { continue };
-        let out = Command::new(python()).arg(&path).output().unwrap();
+        let out = run_python(&path);
         let text = String::from_utf8_lossy(&out.stdout);
         let termination = text.lines().find_map(|l| l.strip_prefix("termination = ")).unwrap_or("").to_lowercase();
         match e.objective {
             Some(want) => {
-                let got: f64 = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("objective = "))
-                    .and_then(|v| v.trim().parse().ok())
+                let got = printed_objective(&text)
                     .unwrap_or_else(|| panic!("{}: {text}\n{}", e.name, String::from_utf8_lossy(&out.stderr)));
                 assert!(close(got, want), "{}: Pyomo {got} vs optform {want}", e.name);
             }
@@ -269,43 +206,20 @@ fn latex_documents_compile_with_pdflatex() {
     for e in examples() {
         let tex = dir.join(format!("{}.tex", e.name));
         std::fs::write(&tex, render(&e.f, &e.m, &e.c, Format::Latex, None).unwrap()).unwrap();
-        let out = Command::new("pdflatex")
-            .args(["-interaction=nonstopmode", "-halt-on-error", "-output-directory"])
-            .arg(&dir)
-            .arg(&tex)
-            .output()
-            .unwrap();
-        let log = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{}: pdflatex failed:\n{}",
-            e.name,
-            log.lines().filter(|l| l.starts_with('!')).collect::<Vec<_>>().join("\n")
-        );
+        if let Err(errors) = pdflatex(&tex) {
+            panic!("{}: pdflatex failed:\n{errors}", e.name);
+        }
     }
-}
-
-/// Where `katex` is installed (a `node_modules` folder), from OPTFORM_KATEX.
-fn katex() -> Option<String> {
-    let dir = std::env::var("OPTFORM_KATEX").ok()?;
-    Path::new(&dir).join("katex").exists().then_some(dir)
 }
 
 #[test]
 fn markdown_math_parses_with_katex() {
-    if !external("KaTeX (npm katex, folder in OPTFORM_KATEX)", katex().is_some() && has("node")) {
+    if !external("KaTeX (npm katex, folder in OPTFORM_KATEX)", has_katex()) {
         return;
     }
     let files: Vec<PathBuf> = examples().iter().filter_map(|e| write(e, Format::Markdown, "md")).collect();
-    let out = Command::new("node")
-        .arg("scripts/check_math.js")
-        .args(&files)
-        .env("NODE_PATH", katex().unwrap())
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{report}");
-    assert!(report.contains("0 failed"), "{report}");
+    let (ok, report) = katex_check(&files);
+    assert!(ok, "{report}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! GNU MathProg (the AMPL subset `glpsol --math` runs).
 
+use super::escape::{is_identifier, mathprog_ident, mathprog_str};
 use super::translate::{one_or_tuple, Out, Scope, Target};
 use super::Unsupported;
 use crate::expr::{BinOp, Expr, ExprKind, RelOp};
@@ -15,31 +16,41 @@ fn name_arg(args: &[Expr]) -> Option<&str> {
 
 impl Target for Ampl {
     fn string(&self, s: &str) -> String {
-        format!("'{}'", s.replace('\'', "''"))
+        mathprog_str(s)
+    }
+    fn ident(&self, name: &str) -> String {
+        mathprog_ident(name)
+    }
+    fn dummy(&self, name: &str) -> String {
+        mathprog_ident(name)
     }
     fn infinity(&self) -> String {
         "Infinity".into()
     }
     fn name(&self, _: &Scope, name: &str) -> String {
-        name.to_string()
+        mathprog_ident(name)
     }
     fn index(&self, _: &Scope, name: &str, args: Vec<String>) -> String {
-        format!("{name}[{}]", args.join(","))
+        format!("{}[{}]", mathprog_ident(name), args.join(","))
     }
     fn call(&self, scope: &mut Scope, func: &str, args: &[Expr]) -> Out {
-        let arg = name_arg(args).unwrap_or_default();
+        if !is_identifier(func) {
+            return Err(Unsupported::new(format!("the function name {func:?}")));
+        }
+        let raw = name_arg(args).unwrap_or_default();
+        let arg = mathprog_ident(raw);
         match func {
             "card" => Ok(format!("card({arg})")),
-            "first" | "last" if scope.facts(arg).integer => {
+            "first" | "last" if scope.facts(raw).integer => {
                 Ok(format!("({}{{z__ in {arg}}} z__)", if func == "first" { "min" } else { "max" }))
             }
             // Positional stepping is `t-1` only where the integers have no gaps.
-            "prev" | "next" if scope.set_of(arg).is_some_and(|s| scope.facts(s).contiguous) => {
-                self.shift(scope, arg, if func == "prev" { -1 } else { 1 })
+            "prev" | "next" if scope.set_of(raw).is_some_and(|s| scope.facts(s).contiguous) => {
+                self.shift(scope, raw, if func == "prev" { -1 } else { 1 })
             }
             "ord" | "first" | "last" | "prev" | "next" => Err(Unsupported::new(format!(
                 "`{func}` on the symbolic set `{}` (MathProg sets are unordered)",
-                scope.set_of(arg).unwrap_or(arg)
+                scope.set_of(raw).unwrap_or(raw)
             ))),
             _ => {
                 let args = args.iter().map(|a| super::translate::tr(self, scope, a)).collect::<Result<Vec<_>, _>>()?;
@@ -52,6 +63,7 @@ impl Target for Ampl {
         let facts =
             set.map(|s| scope.facts(s)).unwrap_or(super::translate::SetFacts { integer: true, contiguous: true });
         if facts.integer {
+            let dummy = mathprog_ident(dummy);
             Ok(if by < 0 { format!("{dummy}-{}", -by) } else { format!("{dummy}+{by}") })
         } else {
             Err(Unsupported::new(format!(
@@ -86,7 +98,7 @@ impl Target for Ampl {
         format!("{} in {set}", one_or_tuple(&items, ","))
     }
     fn set(&self, _: &Scope, name: &str) -> String {
-        name.to_string()
+        mathprog_ident(name)
     }
     fn range(&self, lo: String, hi: String) -> String {
         format!("{lo}..{hi}")
@@ -95,7 +107,8 @@ impl Target for Ampl {
         if names.is_empty() {
             set
         } else {
-            format!("{} in {set}", one_or_tuple(names, ","))
+            let names: Vec<String> = names.iter().map(|n| mathprog_ident(n)).collect();
+            format!("{} in {set}", one_or_tuple(&names, ","))
         }
     }
     fn indexing(&self, bindings: Vec<String>, filter: Option<String>) -> String {

@@ -30,7 +30,11 @@ pub struct EntryCtx {
 /// One binding of an index: names, the target's set expression, and the bare set name.
 #[derive(Serialize)]
 pub struct BindCtx {
+    /// As the target binds them (templates write these as parameters).
     names: Vec<String>,
+    /// As written, for translating (the target maps them itself).
+    #[serde(skip)]
+    written: Vec<String>,
     set: String,
     set_name: Option<String>,
 }
@@ -107,7 +111,7 @@ pub fn algebra(f: &Formulation, m: &Model, t: &dyn Target, quadratic: bool) -> R
         .iter()
         .filter_map(|def| m.sets.iter().find(|s| s.name == def.name).map(|s| (def, s)))
         .map(|(def, s)| SetCtx {
-            name: s.name.clone(),
+            name: t.ident(&s.name),
             dimen: s.arity,
             elements: (0..s.len()).map(|k| s.elem(k).iter().map(|&a| atom_text(m, a, &quote)).collect()).collect(),
             range: match (&def.source, s.elems.first(), s.elems.last()) {
@@ -134,9 +138,14 @@ pub fn algebra(f: &Formulation, m: &Model, t: &dyn Target, quadratic: bool) -> R
                 let mut b = item.ast.clone();
                 b.names = names.iter().map(|n| (n.clone(), Default::default())).collect();
                 scope.push(&b);
-                out.push(BindCtx { names, set: set_text, set_name: Some(set) });
+                out.push(BindCtx {
+                    names: names.iter().map(|n| t.dummy(n)).collect(),
+                    written: names,
+                    set: set_text,
+                    set_name: Some(t.ident(&set)),
+                });
             }
-            let index = out.iter().map(|b| t.binding(&b.names, b.set.clone())).collect::<Vec<_>>().join(", ");
+            let index = out.iter().map(|b| t.binding(&b.written, b.set.clone())).collect::<Vec<_>>().join(", ");
             Ok((out, index))
         };
 
@@ -164,7 +173,7 @@ pub fn algebra(f: &Formulation, m: &Model, t: &dyn Target, quadratic: bool) -> R
         };
         let table = table(m, &def.name, def.default, &entries, &quote);
         params.push(ParamCtx {
-            name: def.name.clone(),
+            name: t.ident(&def.name),
             subscript: subscript(t, &scope, &over),
             over,
             index,
@@ -200,7 +209,7 @@ pub fn algebra(f: &Formulation, m: &Model, t: &dyn Target, quadratic: bool) -> R
         let upper = bound(&def.upper)?;
         scope.pop_to(mark);
         vars.push(VarCtx {
-            name: def.name.clone(),
+            name: t.ident(&def.name),
             subscript: subscript(t, &scope, &over),
             over,
             index,
@@ -230,14 +239,15 @@ pub fn algebra(f: &Formulation, m: &Model, t: &dyn Target, quadratic: bool) -> R
                 let mut binds = Vec::new();
                 for b in &fa.ast.bindings {
                     let (set, set_name) = match &b.set.kind {
-                        SetKind::Named(s) => (t.set(&scope, s), Some(s.clone())),
+                        SetKind::Named(s) => (t.set(&scope, s), Some(t.ident(s))),
                         SetKind::Range(lo, hi) => {
                             let (lo, hi) = (tr(t, &mut scope, lo)?, tr(t, &mut scope, hi)?);
                             (t.range(lo, hi), None)
                         }
                     };
                     scope.push(b);
-                    binds.push(BindCtx { names: b.names.iter().map(|(n, _)| n.clone()).collect(), set, set_name });
+                    let written: Vec<String> = b.names.iter().map(|(n, _)| n.clone()).collect();
+                    binds.push(BindCtx { names: written.iter().map(|n| t.dummy(n)).collect(), written, set, set_name });
                 }
                 let filter = match &fa.ast.filter {
                     Some(flt) => Some(tr(t, &mut scope, flt)?),
@@ -251,7 +261,7 @@ pub fn algebra(f: &Formulation, m: &Model, t: &dyn Target, quadratic: bool) -> R
         scope.pop_to(mark);
         let ops = def.expression.ast.ops.iter().map(|(op, _)| t.relop(*op).to_string()).collect();
         constraints.push(ConCtx {
-            name: def.name.clone(),
+            name: t.ident(&def.name),
             over,
             index,
             filter,
@@ -275,7 +285,7 @@ pub fn algebra(f: &Formulation, m: &Model, t: &dyn Target, quadratic: bool) -> R
 }
 
 fn subscript(t: &dyn Target, scope: &Scope, over: &[BindCtx]) -> String {
-    over.iter().flat_map(|b| b.names.iter()).map(|n| t.name(scope, n)).collect::<Vec<_>>().join(",")
+    over.iter().flat_map(|b| b.written.iter()).map(|n| t.name(scope, n)).collect::<Vec<_>>().join(",")
 }
 
 /// A small 1- or 2-dimensional parameter as a table (row key × column key).

@@ -1,36 +1,10 @@
 //! LaTeX mathematics (for the `latex` document and the `markdown` math blocks).
 
+use super::escape::{tex_ident as ident, tex_text as text};
 use super::translate::{one_or_tuple, tr, Out, Scope, Target};
 use crate::expr::{BinOp, Expr, RelOp};
 
 pub struct Latex;
-
-/// A name in math: one letter as is, longer ones upright-italic with `_` escaped.
-pub fn ident(name: &str) -> String {
-    if name.chars().count() == 1 {
-        name.to_string()
-    } else {
-        format!("\\mathit{{{}}}", name.replace('_', "\\_"))
-    }
-}
-
-/// Text inside `\text{…}`.
-pub fn text(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\textbackslash{}"),
-            '{' | '}' | '_' | '&' | '%' | '$' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '^' => out.push_str("\\^{}"),
-            '~' => out.push_str("\\~{}"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 impl Target for Latex {
     fn string(&self, s: &str) -> String {
@@ -57,7 +31,7 @@ impl Target for Latex {
             "log" => format!("\\ln\\left({one}\\right)"),
             "floor" => format!("\\left\\lfloor {one} \\right\\rfloor"),
             "ceil" => format!("\\left\\lceil {one} \\right\\rceil"),
-            other => format!("\\operatorname{{{other}}}\\left({}\\right)", a.join(", ")),
+            other => format!("\\operatorname{{{}}}\\left({}\\right)", text(other), a.join(", ")),
         })
     }
     fn shift(&self, _: &Scope, dummy: &str, by: i64) -> Out {

@@ -5,6 +5,7 @@
 mod algebra;
 mod ampl;
 mod context;
+pub mod escape;
 mod instance;
 mod latex;
 mod names;
@@ -96,7 +97,24 @@ impl fmt::Display for RenderError {
 impl std::error::Error for RenderError {}
 
 /// What no target of the format can take, checked before translating.
-fn format_limits(format: Format, f: &Formulation, c: &Compiled) -> Result<(), Unsupported> {
+fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Result<(), Unsupported> {
+    if matches!(format, Format::Pyomo | Format::Ampl) {
+        let declared = f.sets.iter().map(|s| s.name.as_str()).chain(f.params.iter().map(|p| p.name.as_str()));
+        let declared = declared.chain(f.vars.iter().map(|v| v.name.as_str()));
+        if let Some(name) = escape::unidentifiable(declared.chain(f.constraints.iter().map(|c| c.name.as_str()))) {
+            return Err(Unsupported::new(format!(
+                "the name {name:?} as code (rename it to letters, digits and `_`, not starting with a digit)"
+            )));
+        }
+    }
+    if format == Format::Ampl {
+        if let Some(long) = escape::mathprog_too_long(m) {
+            return Err(Unsupported::new(format!(
+                "the element {long:?} (GLPK takes at most {} characters in a string, escapes counted)",
+                escape::MATHPROG_MAX_LITERAL
+            )));
+        }
+    }
     let semi = f.vars.iter().find(|v| v.kind == VarType::Semicontinuous);
     match format {
         Format::Ampl if c.hessian.is_some() => {
@@ -132,7 +150,7 @@ pub fn render(
     template: Option<&str>,
 ) -> Result<String, RenderError> {
     let unsupported = |u: Unsupported| RenderError::Unsupported { format, construct: u.construct };
-    format_limits(format, f, c).map_err(unsupported)?;
+    format_limits(format, f, m, c).map_err(unsupported)?;
     let ctx = match format {
         Format::Lp | Format::Mps => minijinja::Value::from_serialize(instance::instance(m, c, format == Format::Mps)),
         Format::Ampl => {
@@ -149,10 +167,25 @@ pub fn render(
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
-    // For documents: names in math (`\mathit{make}`) and text with LaTeX's specials escaped.
-    env.add_filter("math_name", |s: String| latex::ident(&s));
-    env.add_filter("tex", |s: String| latex::text(&s));
+    add_escape_filters(&mut env);
     let source = template.unwrap_or(format.builtin_template());
     env.add_template("model", source).map_err(RenderError::Template)?;
     env.get_template("model").and_then(|t| t.render(ctx)).map_err(RenderError::Template)
+}
+
+/// The escaping of every target as a filter, in every format, so that a replacement template
+/// can write free text (the model's name, descriptions) safely into any target.
+fn add_escape_filters(env: &mut minijinja::Environment) {
+    // Python: `py` is a whole literal, `py_escape` the inside of one (any quotes).
+    env.add_filter("py", |s: String| escape::py_str(&s));
+    env.add_filter("py_escape", |s: String| escape::py_escape(&s));
+    // MathProg: `mathprog` is a whole literal, `mathprog_escape` text for a `#` comment.
+    env.add_filter("mathprog", |s: String| escape::mathprog_str(&s));
+    env.add_filter("mathprog_escape", |s: String| escape::mathprog_escape(&s));
+    // LaTeX text (also inside `\text{…}` in math), and a name in math (`\mathit{make}`).
+    env.add_filter("tex", |s: String| escape::tex_text(&s));
+    env.add_filter("math_name", |s: String| escape::tex_ident(&s));
+    env.add_filter("md", |s: String| escape::md_text(&s));
+    // Any line comment (`%`, `#`, `\`, `*`): line breaks become spaces.
+    env.add_filter("comment", |s: String| escape::one_line(&s));
 }

@@ -16,9 +16,10 @@ fn legal(raw: &str) -> String {
             _ => '_',
         })
         .collect();
-    // Not a number or exponent look-alike at the start (`e5`, `.7`, `3x`).
+    // Not a number or exponent look-alike at the start (`e5`, `.7`, `3x`), nor a quote: a row
+    // named `'MARKER'` would make an MPS column line read as an integer marker.
     let b = s.as_bytes();
-    let bad_start = b.first().is_none_or(|c| c.is_ascii_digit() || *c == b'.')
+    let bad_start = b.first().is_none_or(|c| c.is_ascii_digit() || matches!(c, b'.' | b'\'' | b'"'))
         || (b.len() > 1 && (b[0] == b'e' || b[0] == b'E') && b[1].is_ascii_digit());
     if bad_start {
         s.insert(0, '_');
@@ -48,10 +49,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn brackets_become_parentheses_and_names_stay_unique() {
+    fn brackets_become_parentheses_line_breaks_and_leading_quotes_go_and_names_stay_unique() {
         let mut taken = HashSet::new();
-        let names =
-            legalize(["make[chair]", "flow[s,a]", "x[a b]", "x[a_b]", "e1", "3d", ""].map(String::from), &mut taken);
-        assert_eq!(names, ["make(chair)", "flow(s,a)", "x(a_b)", "x(a_b)~2", "_e1", "_3d", "_"]);
+        let raw = ["make[chair]", "flow[s,a]", "x[a b]", "x[a_b]", "e1", "3d", "", "'MARKER'", "x[a\nb]"];
+        let names = legalize(raw.map(String::from), &mut taken);
+        assert_eq!(
+            names,
+            ["make(chair)", "flow(s,a)", "x(a_b)", "x(a_b)~2", "_e1", "_3d", "_", "_'MARKER'", "x(a_b)~3"]
+        );
     }
 }

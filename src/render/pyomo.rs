@@ -1,42 +1,34 @@
 //! Pyomo: components are attributes of the model `m`; sums are Python generators.
 
+use super::escape::{is_identifier, py_attr, py_ident, py_str};
 use super::translate::{one_or_tuple, tr, Kind, Out, Scope, Target};
 use super::Unsupported;
 use crate::expr::{BinOp, Expr, ExprKind, RelOp};
 
 pub struct Pyomo;
 
-const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
-    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "m", "pyo", "math",
-];
-
-/// An index name as a Python identifier (keywords and our own names get a `_`).
-pub fn ident(name: &str) -> String {
-    if KEYWORDS.contains(&name) {
-        format!("{name}_")
-    } else {
-        name.to_string()
-    }
-}
-
 impl Target for Pyomo {
     fn string(&self, s: &str) -> String {
-        format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+        py_str(s)
+    }
+    fn ident(&self, name: &str) -> String {
+        py_attr(name)
+    }
+    fn dummy(&self, name: &str) -> String {
+        py_ident(name)
     }
     fn infinity(&self) -> String {
         "float('inf')".into()
     }
     fn name(&self, scope: &Scope, name: &str) -> String {
         if !scope.is_dummy(name) && scope.kinds.contains_key(name) {
-            format!("m.{name}")
+            format!("m.{}", py_attr(name))
         } else {
-            ident(name)
+            py_ident(name)
         }
     }
     fn index(&self, _: &Scope, name: &str, args: Vec<String>) -> String {
-        format!("m.{name}[{}]", args.join(", "))
+        format!("m.{}[{}]", py_attr(name), args.join(", "))
     }
     fn call(&self, scope: &mut Scope, func: &str, args: &[Expr]) -> Out {
         let arg = match args {
@@ -44,16 +36,16 @@ impl Target for Pyomo {
             _ => "",
         };
         let set_of = |scope: &Scope| -> Result<String, Unsupported> {
-            scope
-                .set_of(arg)
-                .map(String::from)
-                .ok_or_else(|| Unsupported::new(format!("`{func}` of an index over a range")))
+            scope.set_of(arg).map(py_attr).ok_or_else(|| Unsupported::new(format!("`{func}` of an index over a range")))
         };
+        if !is_identifier(func) {
+            return Err(Unsupported::new(format!("the function name {func:?}")));
+        }
         Ok(match func {
-            "card" => format!("len(m.{arg})"),
-            "first" | "last" => format!("m.{arg}.{func}()"),
-            "ord" => format!("m.{}.ord({})", set_of(scope)?, ident(arg)),
-            "prev" | "next" => format!("m.{}.{func}({})", set_of(scope)?, ident(arg)),
+            "card" => format!("len(m.{})", py_attr(arg)),
+            "first" | "last" => format!("m.{}.{func}()", py_attr(arg)),
+            "ord" => format!("m.{}.ord({})", set_of(scope)?, py_ident(arg)),
+            "prev" | "next" => format!("m.{}.{func}({})", set_of(scope)?, py_ident(arg)),
             _ => {
                 let args = args.iter().map(|a| tr(self, scope, a)).collect::<Result<Vec<_>, _>>()?;
                 let f = match func {
@@ -65,9 +57,10 @@ impl Target for Pyomo {
         })
     }
     fn shift(&self, scope: &Scope, dummy: &str, by: i64) -> Out {
-        let d = ident(dummy);
+        let d = py_ident(dummy);
         Ok(match scope.set_of(dummy) {
             Some(set) if !scope.facts(set).integer => {
+                let set = py_attr(set);
                 let (f, k) = if by < 0 { ("prev", -by) } else { ("next", by) };
                 if k == 1 {
                     format!("m.{set}.{f}({d})")
@@ -107,13 +100,13 @@ impl Target for Pyomo {
     }
     fn set(&self, scope: &Scope, name: &str) -> String {
         debug_assert!(scope.kinds.get(name) == Some(&Kind::Set));
-        format!("m.{name}")
+        format!("m.{}", py_attr(name))
     }
     fn range(&self, lo: String, hi: String) -> String {
         format!("range(int({lo}), int({hi}) + 1)")
     }
     fn binding(&self, names: &[String], set: String) -> String {
-        let names: Vec<String> = names.iter().map(|n| ident(n)).collect();
+        let names: Vec<String> = names.iter().map(|n| py_ident(n)).collect();
         format!("for {} in {set}", one_or_tuple(&names, ", "))
     }
     fn indexing(&self, bindings: Vec<String>, filter: Option<String>) -> String {

@@ -76,7 +76,17 @@ pub trait Target {
     fn number(&self, v: f64) -> String {
         crate::expr::print::format_number(v)
     }
+    /// An element string as a literal; the text is escaped, whatever it holds.
     fn string(&self, s: &str) -> String;
+    /// A declared name as the target's declarations and data spell it (documents keep the
+    /// name as written: their templates escape it).
+    fn ident(&self, name: &str) -> String {
+        name.to_string()
+    }
+    /// An index name as the target binds it (templates write these as parameters).
+    fn dummy(&self, name: &str) -> String {
+        name.to_string()
+    }
     fn infinity(&self) -> String;
     /// A bare name: index, scalar parameter or variable, or a set.
     fn name(&self, scope: &Scope, name: &str) -> String;
