@@ -81,13 +81,20 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
             samples: a.samples.max(1),
             temperature: a.temperature,
             max_tokens: a.llm.max_tokens,
+            solver: crate::solve::Options {
+                time_limit: Some(a.time_limit),
+                mip_gap: a.mip_gap,
+                ..Default::default()
+            },
             ..Default::default()
         },
-        timeout: Duration::from_secs(a.problem_timeout),
+        // Beyond what a Duration holds, a timeout never fires.
+        timeout: Duration::try_from_secs_f64(a.problem_timeout).unwrap_or(Duration::MAX),
         rtol: a.rtol,
         atol: a.atol,
         run_dir: a.run_dir.clone(),
         resume: a.resume,
+        keep_failures: a.keep_failures,
         quiet: a.quiet,
     };
     let lines = match super::llm::runtime().block_on(bench::run(client.clone(), &sets, &o)) {

@@ -12,8 +12,8 @@ use crate::solve::{self, verify, Status};
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Verdict {
-    /// A verified optimum.
-    Solved { objective: f64, variables: Vec<(String, f64)> },
+    /// A verified optimum; `mip_gap` is HiGHS's relative gap for a MIP (0 when proven).
+    Solved { objective: f64, variables: Vec<(String, f64)>, mip_gap: Option<f64> },
     /// Infeasible or unbounded: possibly the true answer, possibly a modelling error.
     Terminal { status: Status, detail: String },
     /// Not usable; `class` names the failure for transcripts and statistics.
@@ -73,8 +73,8 @@ fn check_failure(diags: &Diagnostics) -> Verdict {
 }
 
 /// Evaluates one reply. `truncated`: the server stopped at `max_tokens`; `solve`: go on to
-/// solve and verify after the checks.
-pub fn evaluate(reply: &str, truncated: bool, solve: bool) -> Evaluated {
+/// solve and verify after the checks, with HiGHS settings, time limit and token `opts`.
+pub fn evaluate(reply: &str, truncated: bool, solve: bool, opts: &solve::Options) -> Evaluated {
     if truncated {
         return Evaluated {
             formulation: None,
@@ -93,11 +93,11 @@ pub fn evaluate(reply: &str, truncated: bool, solve: bool) -> Evaluated {
             return Evaluated { formulation: None, verdict };
         }
     };
-    let verdict = solve_formulation(&json, solve);
+    let verdict = solve_formulation(&json, solve, opts);
     Evaluated { formulation: Some(json), verdict }
 }
 
-fn solve_formulation(json: &Value, solve: bool) -> Verdict {
+fn solve_formulation(json: &Value, solve: bool, opts: &solve::Options) -> Verdict {
     let (f, diags) = load_str(&json.to_string(), "formulation", std::env::temp_dir());
     let Some(f) = f.filter(|_| !diags.has_errors()) else { return check_failure(&diags) };
     let (model, more) = build(&f);
@@ -107,12 +107,12 @@ fn solve_formulation(json: &Value, solve: bool) -> Verdict {
     if !solve {
         return Verdict::Checked;
     }
-    let out = solve::solve(&compiled, &Default::default());
+    let out = solve::solve(&compiled, opts);
     match (out.status, &out.x, out.objective) {
         (Status::Optimal, Some(x), Some(obj)) => {
             let v = verify(&model, &compiled, x, obj, 1e-6);
             if v.ok {
-                Verdict::Solved { objective: obj, variables: solve::nonzero_columns(&model, x) }
+                Verdict::Solved { objective: obj, variables: solve::nonzero_columns(&model, x), mip_gap: out.mip_gap }
             } else {
                 failed(
                     "not-verified",
@@ -126,19 +126,33 @@ fn solve_formulation(json: &Value, solve: bool) -> Verdict {
             }
         }
         (Status::Infeasible, ..) => {
-            Verdict::Terminal { status: Status::Infeasible, detail: infeasible_detail(&model, &compiled) }
+            Verdict::Terminal { status: Status::Infeasible, detail: infeasible_detail(&model, &compiled, opts) }
         }
         (Status::Unbounded | Status::InfeasibleOrUnbounded, ..) => {
             Verdict::Terminal { status: out.status, detail: unbounded_detail(&model, &out.unbounded_columns) }
         }
+        (Status::TimeLimit | Status::Stopped, ..) if opts.cancel.is_cancelled() => failed(
+            "solver",
+            "HiGHS was stopped: the time allowed for the whole run is over",
+            out.message.unwrap_or_default(),
+        ),
+        (Status::TimeLimit, ..) => failed(
+            "solver",
+            format!(
+                "HiGHS did not finish within the time limit of {} s{}",
+                opts.time_limit.map_or("?".into(), solve::pretty),
+                out.mip_gap.map(|g| format!(" (MIP gap still {:.2e})", g)).unwrap_or_default()
+            ),
+            "The formulation is too hard to solve in time: use fewer integer variables, tighter bounds, or continuous variables where the problem allows fractions.",
+        ),
         (status, ..) => {
             failed("solver", format!("HiGHS stopped with status {}", status.as_str()), out.message.unwrap_or_default())
         }
     }
 }
 
-fn infeasible_detail(model: &Model, compiled: &crate::compile::Compiled) -> String {
-    let rows = solve::conflicting_rows(compiled);
+fn infeasible_detail(model: &Model, compiled: &crate::compile::Compiled, opts: &solve::Options) -> String {
+    let rows = solve::conflicting_rows(compiled, opts);
     if rows.is_empty() {
         "No values satisfy all constraints and bounds together. Check the direction of each inequality and the data."
             .into()
@@ -179,20 +193,21 @@ mod tests {
 
     #[test]
     fn verdicts_classify_each_failure() {
+        let o = solve::Options::default();
         let ok = r#"{"name":"t","variables":{"x":{}},"objective":{"sense":"max","expression":"x"},"constraints":{"c":"x <= 4"}}"#;
-        assert!(matches!(evaluate(ok, false, true).verdict, Verdict::Solved { objective, .. } if objective == 4.0));
-        assert_eq!(evaluate(ok, true, true).verdict.class(), "truncated");
-        assert_eq!(evaluate(ok, false, false).verdict.class(), "checked");
-        assert_eq!(evaluate("{oops", false, true).verdict.class(), "invalid-json");
+        assert!(matches!(evaluate(ok, false, true, &o).verdict, Verdict::Solved { objective, .. } if objective == 4.0));
+        assert_eq!(evaluate(ok, true, true, &o).verdict.class(), "truncated");
+        assert_eq!(evaluate(ok, false, false, &o).verdict.class(), "checked");
+        assert_eq!(evaluate("{oops", false, true, &o).verdict.class(), "invalid-json");
         let bad = ok.replace("x <= 4", "y <= 4");
-        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true).verdict else { panic!() };
+        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true, &o).verdict else { panic!() };
         assert_eq!(class, "check");
         assert!(details.contains("unknown name `y`") && details.contains("^"), "{details}");
         let unb = ok.replace("x <= 4", "x >= 4");
-        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true).verdict else { panic!() };
+        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true, &o).verdict else { panic!() };
         assert!(detail.contains("along these variables: x"), "{detail}");
         let inf = ok.replace("x <= 4", "x <= -4");
-        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true).verdict else { panic!() };
+        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true, &o).verdict else { panic!() };
         assert!(detail.contains("These constraints conflict (an irreducible infeasible set): c."), "{detail}");
     }
 }
