@@ -81,11 +81,7 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
             samples: a.samples.max(1),
             temperature: a.temperature,
             max_tokens: a.llm.max_tokens,
-            solver: crate::solve::Options {
-                time_limit: Some(a.time_limit),
-                mip_gap: a.mip_gap,
-                ..Default::default()
-            },
+            solver: crate::solve::Options { time_limit: Some(a.time_limit), mip_gap: a.mip_gap, ..Default::default() },
             ..Default::default()
         },
         // Beyond what a Duration holds, a timeout never fires.

@@ -162,11 +162,11 @@ pub(super) fn formulate(a: FormulateArgs) -> i32 {
     exit::OK
 }
 
-/// `--time-limit` and `--deadline`: seconds, positive and finite.
+/// `--time-limit` and `--deadline`: seconds, finite and not negative (0 stops at once).
 pub(super) fn parse_seconds(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err(format!("`{s}` is not a number of seconds greater than 0 (e.g. 60 or 0.5)")),
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("`{s}` is not a number of seconds (e.g. 60 or 0.5)")),
     }
 }
 

@@ -73,7 +73,9 @@ pub fn summary_text(run: &Run) -> String {
         Some(Interruption::Llm(e)) => {
             let _ = writeln!(s, "stopped early: the LLM endpoint failed: {e}");
         }
-        Some(Interruption::Deadline) => s.push_str("stopped early: the deadline passed; this is the best answer so far\n"),
+        Some(Interruption::Deadline) => {
+            s.push_str("stopped early: the deadline passed; this is the best answer so far\n")
+        }
         None => {}
     }
     if a.agreement.1 > 1 {

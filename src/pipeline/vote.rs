@@ -95,7 +95,12 @@ mod tests {
     use super::*;
 
     fn solved(index: u32, objective: f64) -> Sample {
-        Sample { index, verdict: Verdict::Solved { objective, variables: vec![], mip_gap: None }, formulation: None, rounds: 1 }
+        Sample {
+            index,
+            verdict: Verdict::Solved { objective, variables: vec![], mip_gap: None },
+            formulation: None,
+            rounds: 1,
+        }
     }
     fn terminal(index: u32, status: Status) -> Sample {
         Sample { index, verdict: Verdict::Terminal { status, detail: String::new() }, formulation: None, rounds: 4 }
