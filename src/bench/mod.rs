@@ -244,13 +244,12 @@ pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) ->
             // Closed only if the run is dropped, and then nothing is left to do.
             let Ok(_permit) = permits.acquire_owned().await else { return Ok(()) };
             let start = Instant::now();
-            // The problem's own token: its deadline, or the raised flag on timeout, stops
-            // the HiGHS solve still running in a blocking thread, which the runtime would
-            // otherwise wait for before the process can exit.
-            let cancel = match start.checked_add(timeout) {
-                Some(deadline) => opts.solver.cancel.until(deadline),
-                None => opts.solver.cancel.clone(),
-            };
+            // The problem's own token (a fresh flag: raising it must not stop the other
+            // problems): its deadline, or the flag raised on timeout, stops the HiGHS solve
+            // still running in a blocking thread, which the runtime would otherwise wait for
+            // before the process can exit.
+            let deadline = start.checked_add(timeout).into_iter().chain(opts.solver.cancel.deadline()).min();
+            let cancel = deadline.map_or_else(crate::solve::Cancel::default, crate::solve::Cancel::with_deadline);
             opts.solver.cancel = cancel.clone();
             let run = match tokio::time::timeout(timeout, solve_problem(&client, &item.question, &opts)).await {
                 Ok(Ok(run)) if run.interrupted.is_some() => Err("timeout".to_string()),

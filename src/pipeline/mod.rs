@@ -239,6 +239,10 @@ async fn run_sample(
             Verdict::Failed { .. } => {}
         }
         last = Some(sample);
+        // A solve the deadline cut short is no failure of the formulation.
+        if cancel.is_cancelled() {
+            return (kept.or(last), Some(Interruption::Deadline));
+        }
         if round <= opts.max_repairs {
             messages.push(Message::assistant(c.content));
             messages.push(prompt::repair(&ev.verdict));

@@ -19,12 +19,6 @@ impl Cancel {
         Cancel { flag: Arc::default(), deadline: Some(deadline) }
     }
 
-    /// The same flag with an earlier deadline, if `deadline` is earlier than the current one.
-    pub fn until(&self, deadline: Instant) -> Cancel {
-        let deadline = Some(self.deadline.map_or(deadline, |d| d.min(deadline)));
-        Cancel { flag: self.flag.clone(), deadline }
-    }
-
     /// Stops every solve that holds this token (or a clone of it).
     pub fn cancel(&self) {
         self.flag.store(true, Ordering::Relaxed);
@@ -67,17 +61,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clones_share_the_flag_and_deadlines_only_tighten() {
+    fn clones_share_the_flag_and_the_tighter_limit_applies() {
         let a = Cancel::default();
         let b = a.clone();
         assert!(!b.is_cancelled());
         a.cancel();
         assert!(b.is_cancelled() && b.is_raised());
 
-        let far = Instant::now() + Duration::from_secs(3600);
-        let near = Instant::now() + Duration::from_secs(1);
-        let c = Cancel::with_deadline(near).until(far);
-        assert_eq!(c.deadline(), Some(near));
+        let c = Cancel::with_deadline(Instant::now() + Duration::from_secs(1));
         assert!(!c.is_cancelled());
         assert!(c.limit_seconds(Some(60.0)).is_some_and(|t| t <= 1.0));
         assert_eq!(Cancel::default().limit_seconds(Some(60.0)), Some(60.0));
