@@ -170,10 +170,26 @@ pub(super) fn parse_seconds(s: &str) -> Result<f64, String> {
     }
 }
 
+/// `--mip-gap`'s default, as `--help` shows it: `solve::EXACT_MIP_GAP`.
+pub(super) const EXACT_GAP_FLAG: &str = "1e-9";
+
 /// `--mip-gap`: a relative gap in [0, 1].
 pub(super) fn parse_gap(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         _ => Err(format!("`{s}` is not a relative gap between 0 and 1 (e.g. 1e-4)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_defaults_and_limits_parse_as_documented() {
+        assert_eq!(parse_gap(EXACT_GAP_FLAG), Ok(solve::EXACT_MIP_GAP));
+        assert!(parse_gap("1.5").is_err() && parse_gap("-0.1").is_err() && parse_gap("NaN").is_err());
+        assert_eq!(parse_seconds("0.5"), Ok(0.5));
+        assert!(parse_seconds("-1").is_err() && parse_seconds("inf").is_err());
     }
 }

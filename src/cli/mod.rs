@@ -35,13 +35,14 @@ Examples:
 Exit codes:
   0  success (check: no errors; run: verified optimum)
   1  the formulation has errors (printed with element path, caret and fix)
-  2  usage error
+  2  usage error, or an output file could not be written (the message names it)
   3  infeasible
   4  unbounded, or infeasible-or-unbounded
-  5  stopped at a time or iteration limit (best point reported when there is one)
+  5  stopped at a time or iteration limit, or solve's --deadline (best answer so far reported)
   6  the solver's point failed verification against the formulation
   7  solver error
-  8  the LLM endpoint failed (unreachable, key rejected, unknown model, cache miss offline)
+  8  the LLM endpoint failed (unreachable, key rejected, unknown model, cache miss offline);
+     what the rounds before it produced is still printed and written to --out
 
 The formulation language: docs/formulation.md";
 
@@ -183,7 +184,7 @@ struct SolveArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = crate::pipeline::DEFAULT_TIME_LIMIT, value_parser = llm::parse_seconds)]
     time_limit: f64,
     /// Relative MIP gap at which HiGHS may stop; the default proves the optimum.
-    #[arg(long, value_name = "GAP", default_value_t = solve::EXACT_MIP_GAP, value_parser = llm::parse_gap)]
+    #[arg(long, value_name = "GAP", default_value = llm::EXACT_GAP_FLAG, value_parser = llm::parse_gap)]
     mip_gap: f64,
     /// Seconds for the whole run, LLM calls and solves included. When it passes, the best
     /// answer so far is reported and written, with exit code 5.
@@ -274,7 +275,7 @@ struct BenchArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = crate::pipeline::DEFAULT_TIME_LIMIT, value_parser = llm::parse_seconds)]
     time_limit: f64,
     /// Relative MIP gap at which HiGHS may stop; the default proves the optimum.
-    #[arg(long, value_name = "GAP", default_value_t = solve::EXACT_MIP_GAP, value_parser = llm::parse_gap)]
+    #[arg(long, value_name = "GAP", default_value = llm::EXACT_GAP_FLAG, value_parser = llm::parse_gap)]
     mip_gap: f64,
     #[arg(long)]
     rtol: Option<f64>,
@@ -364,7 +365,7 @@ struct RunArgs {
     time_limit: Option<f64>,
     /// Relative MIP gap at which HiGHS may stop; the default proves the optimum (HiGHS's own
     /// default, 1e-4, can stop at a merely good point). A gap that is not zero is shown.
-    #[arg(long, value_name = "GAP", default_value_t = solve::EXACT_MIP_GAP, value_parser = llm::parse_gap)]
+    #[arg(long, value_name = "GAP", default_value = llm::EXACT_GAP_FLAG, value_parser = llm::parse_gap)]
     mip_gap: f64,
     /// Threads HiGHS may use.
     #[arg(long)]
