@@ -231,6 +231,20 @@ async fn an_endpoint_failure_in_round_two_keeps_round_one_and_exits_8() {
 }
 
 #[tokio::test]
+async fn solve_shows_and_records_a_gap_that_is_not_zero() {
+    let d = tmp("solve-gap");
+    let out = d.join("out");
+    let (model, ..) = tight_knapsack(KNAPSACK_SEED, 20);
+    let (url, _) = server(vec![reply(&model.to_string())]).await;
+    let o = solve_cli(&d, &url, &["--out", out.to_str().unwrap(), "--mip-gap", "1e-4"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.lines().next().is_some_and(|l| l.contains("(MIP gap ")), "{text}");
+    let solution: Value = serde_json::from_str(&std::fs::read_to_string(out.join("solution.json")).unwrap()).unwrap();
+    assert!(solution["mip_gap"].as_f64().is_some_and(|g| g > 0.0 && g <= 1e-4), "{solution}");
+}
+
+#[tokio::test]
 async fn stale_outputs_of_an_earlier_run_are_removed() {
     let d = tmp("stale");
     let out = d.join("out");

@@ -143,7 +143,7 @@ impl RunView<'_> {
             let _ = write!(s, "objective ({sense}) = {}", num(obj));
             // A proven optimum has no gap; any other (a loosened --mip-gap, a limit) is shown.
             if let Some(g) = o.mip_gap.filter(|g| *g != 0.0) {
-                let _ = write!(s, "   ({})", crate::pipeline::output::gap_text(g));
+                let _ = write!(s, "   ({})", crate::solve::gap_text(g));
             }
             s.push('\n');
         }

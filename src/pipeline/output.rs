@@ -59,7 +59,7 @@ pub fn summary_text(run: &Run) -> String {
         (Some(status), Some(obj)) => {
             let _ = write!(s, "{} (verified), objective = {}", status.as_str(), crate::solve::pretty(obj));
             if let Some(g) = a.mip_gap.filter(|g| *g != 0.0) {
-                let _ = write!(s, "   ({})", gap_text(g));
+                let _ = write!(s, "   ({})", crate::solve::gap_text(g));
             }
             s.push('\n');
         }
@@ -140,15 +140,6 @@ fn render_markdown(f: &Value) -> Result<String, String> {
     let m = crate::model::build(&form).0.ok_or("it does not check")?;
     let c = crate::compile::compile(&m).0.ok_or("it does not compile")?;
     crate::render::render(&form, &m, &c, crate::render::Format::Markdown, None).map_err(|e| e.to_string())
-}
-
-/// HiGHS's relative MIP gap for people: a proven optimum has none; anything else is shown.
-pub fn gap_text(g: f64) -> String {
-    if g >= 1e-4 {
-        format!("MIP gap {:.3} %", g * 100.0)
-    } else {
-        format!("MIP gap {g:.1e}")
-    }
 }
 
 /// A file of `--out` that could not be written, named.

@@ -237,6 +237,16 @@ pub fn clean(v: f64) -> f64 {
     }
 }
 
+/// HiGHS's relative MIP gap for people, as a percentage down to 0.01 % and in scientific
+/// notation below (where the strict 1e-6 scoring rule still cares).
+pub fn gap_text(g: f64) -> String {
+    if g >= 1e-4 {
+        format!("MIP gap {:.3} %", g * 100.0)
+    } else {
+        format!("MIP gap {g:.1e}")
+    }
+}
+
 /// A number for people: solver noise removed, at most 10 significant digits.
 pub fn pretty(v: f64) -> String {
     let c = clean(v);
