@@ -58,6 +58,7 @@ fn main() {
             atol: None,
             run_dir: dir.join("run"),
             resume: false,
+            keep_failures: false,
             quiet: true,
         };
         let (t, cpu0) = (Instant::now(), cpu_seconds());

@@ -64,6 +64,7 @@ fn options(run_dir: PathBuf, resume: bool) -> BenchOptions {
         atol: None,
         run_dir,
         resume,
+        keep_failures: false,
         quiet: true,
     }
 }

@@ -98,8 +98,8 @@ fn duplicate_keys_name_the_key_and_its_path() {
 }
 
 #[test]
-fn entity_names_must_be_identifiers_but_the_model_name_is_free_text() {
-    let text = r#"{"name": "Joe's \"best\" plan", "sets": {"my set": [1]}, "variables": {"x; import os": {}},
+fn entity_names_must_be_identifiers_and_the_model_name_a_title() {
+    let text = r#"{"name": "Joe's best plan (v2): 3/4 done!", "sets": {"my set": [1]}, "variables": {"x; import os": {}},
         "objective": {"sense": "max", "expression": "0"}, "constraints": {"a b": "0 <= 1"}}"#;
     let d = errors_of(text, &Options::default());
     for (path, name) in
@@ -110,9 +110,12 @@ fn entity_names_must_be_identifiers_but_the_model_name_is_free_text() {
             "{path}: {d}"
         );
     }
-    assert!(!d.0.iter().any(|x| x.path == "name"), "a free-text model name is allowed: {d}");
-    let control = model("{}").replacen('{', r#"{"name": "two\nlines", "#, 1);
-    assert!(has(&errors_of(&control, &Options::default()), Code::InvalidValue, "one line"));
+    assert!(!d.0.iter().any(|x| x.path == "name"), "a title is a model name: {d}");
+    for hostile in [r#"two\nlines"#, r#"a \"quote"#, r#"back\\slash"#, "$x$", "100%", "{brace}", "#hash"] {
+        let text = model("{}").replacen('{', &format!(r#"{{"name": "{hostile}", "#), 1);
+        let d = errors_of(&text, &Options::default());
+        assert!(has(&d, Code::InvalidValue, "is not a title"), "{hostile}: {d}");
+    }
 }
 
 #[test]

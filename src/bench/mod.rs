@@ -35,8 +35,14 @@ pub struct BenchOptions {
     pub atol: Option<f64>,
     pub run_dir: PathBuf,
     pub resume: bool,
+    /// With `resume`: keep `llm-error` and `timeout` lines rather than run those problems again.
+    pub keep_failures: bool,
     pub quiet: bool,
 }
+
+/// Classes of a line that says nothing about the formulation, only that the run was cut
+/// short: `--resume` runs those problems again.
+pub const RETRIED_CLASSES: [&str; 2] = ["llm-error", "timeout"];
 
 /// The problems a run covers, in dataset order: `--sample` draws a seeded subset, `--limit`
 /// takes the first, `--shard` a deterministic slice of what remains.
@@ -62,10 +68,17 @@ pub fn select<'d>(d: &'d Dataset, o: &BenchOptions) -> Vec<&'d Item> {
     idx.into_iter().map(|i| &d.items[i]).collect()
 }
 
-/// Reads `results.jsonl`, cutting off a line left half-written by an interruption.
+/// Reads `results.jsonl`, cutting off a line left half-written by an interruption. A problem
+/// run again by `--resume` has several lines: the last one wins, in its place.
 pub fn read_results(path: &Path) -> Vec<ResultLine> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+    let lines: Vec<ResultLine> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let mut last = std::collections::HashMap::new();
+    for (i, l) in lines.iter().enumerate() {
+        last.insert((l.dataset.as_str(), l.id.as_str()), i);
+    }
+    let keep: HashSet<usize> = last.into_values().collect();
+    lines.into_iter().enumerate().filter(|(i, _)| keep.contains(i)).map(|(_, l)| l).collect()
 }
 
 fn truncate_partial_line(path: &Path) -> std::io::Result<()> {
@@ -212,7 +225,11 @@ pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) ->
         ));
     }
     truncate_partial_line(&path)?;
-    let done: HashSet<(String, String)> = read_results(&path).into_iter().map(|l| (l.dataset, l.id)).collect();
+    let done: HashSet<(String, String)> = read_results(&path)
+        .into_iter()
+        .filter(|l| o.keep_failures || !RETRIED_CLASSES.contains(&l.class.as_str()))
+        .map(|l| (l.dataset, l.id))
+        .collect();
     let file = Arc::new(Mutex::new(std::fs::OpenOptions::new().create(true).append(true).open(&path)?));
     let mut jobs = Vec::new();
     for d in datasets {
@@ -235,44 +252,67 @@ pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) ->
     let permits = Arc::new(tokio::sync::Semaphore::new(o.concurrency.max(1)));
     let mut set = tokio::task::JoinSet::new();
     for (name, item, rule) in jobs {
-        let (client, permits, file, bar, tally) =
-            (client.clone(), permits.clone(), file.clone(), bar.clone(), tally.clone());
-        let (opts, timeout) = (Options { progress: false, ..o.pipeline.clone() }, o.timeout);
+        let (client, permits, file, bar, tally, results_path) =
+            (client.clone(), permits.clone(), file.clone(), bar.clone(), tally.clone(), path.clone());
+        let (mut opts, timeout) = (Options { progress: false, ..o.pipeline.clone() }, o.timeout);
         set.spawn(async move {
-            let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
+            // Closed only if the run is dropped, and then nothing is left to do.
+            let Ok(_permit) = permits.acquire_owned().await else { return Ok(()) };
             let start = Instant::now();
+            // The problem's own token (a fresh flag: raising it must not stop the other
+            // problems): its deadline, or the flag raised on timeout, stops the HiGHS solve
+            // still running in a blocking thread, which the runtime would otherwise wait for
+            // before the process can exit.
+            let deadline = start.checked_add(timeout).into_iter().chain(opts.solver.cancel.deadline()).min();
+            let cancel = deadline.map_or_else(crate::solve::Cancel::default, crate::solve::Cancel::with_deadline);
+            opts.solver.cancel = cancel.clone();
             let run = match tokio::time::timeout(timeout, solve_problem(&client, &item.question, &opts)).await {
+                Ok(Ok(run)) if run.interrupted.is_some() => Err("timeout".to_string()),
                 Ok(Ok(run)) => Ok(run),
                 Ok(Err(e)) => Err(match e {
                     crate::llm::LlmError::Timeout { .. } => "timeout".to_string(),
                     _ => "llm-error".to_string(),
                 }),
-                Err(_) => Err("timeout".to_string()),
+                Err(_) => {
+                    cancel.cancel();
+                    Err("timeout".to_string())
+                }
             };
+            let (id, dataset) = (item.id.clone(), name.clone());
             let check = opts.check.clone();
             let result = tokio::task::spawn_blocking(move || {
                 line(&name, &item, rule, run, start.elapsed().as_secs_f64(), &check)
             })
             .await
-            .expect("scoring does not panic");
-            let text = serde_json::to_string(&result).expect("serializable") + "\n";
+            .map_err(|e| std::io::Error::other(format!("scoring {dataset}/{id} failed: {e}")))?;
+            let text = serde_json::to_string(&result).map_err(std::io::Error::other)? + "\n";
             {
-                let mut f = file.lock().expect("not poisoned");
-                f.write_all(text.as_bytes()).and_then(|_| f.flush()).expect("results.jsonl is writable");
+                let mut f = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                f.write_all(text.as_bytes()).and_then(|_| f.flush()).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("cannot write {}: {e}", results_path.display()))
+                })?;
             }
-            let mut t = tally.lock().expect("not poisoned");
+            let mut t = tally.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             t.0 += usize::from(result.correct);
             t.1 += 1;
             t.2 += usize::from(matches!(result.class.as_str(), "llm-error" | "timeout"));
             bar.set_message(format!("accuracy {:.1} % · failures {}", 100.0 * t.0 as f64 / t.1 as f64, t.2));
             bar.inc(1);
+            Ok::<(), std::io::Error>(())
         });
     }
+    let mut failure = None;
     while let Some(r) = set.join_next().await {
-        r.expect("a bench task does not panic");
+        let r = r.map_err(|e| std::io::Error::other(format!("a bench task failed: {e}"))).and_then(|r| r);
+        if let Err(e) = r {
+            failure.get_or_insert(e);
+        }
     }
     bar.finish_and_clear();
-    Ok(read_results(&path))
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(read_results(&path)),
+    }
 }
 
 /// The header of a run's report.
@@ -314,6 +354,7 @@ mod tests {
             atol: None,
             run_dir: PathBuf::new(),
             resume: false,
+            keep_failures: false,
             quiet: true,
         }
     }

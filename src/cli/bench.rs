@@ -86,13 +86,16 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
             temperature: a.temperature,
             max_tokens: a.llm.max_tokens,
             check,
+            solver: crate::solve::Options { time_limit: Some(a.time_limit), mip_gap: a.mip_gap, ..Default::default() },
             ..Default::default()
         },
-        timeout: Duration::from_secs(a.problem_timeout),
+        // Beyond what a Duration holds, a timeout never fires.
+        timeout: Duration::try_from_secs_f64(a.problem_timeout).unwrap_or(Duration::MAX),
         rtol: a.rtol,
         atol: a.atol,
         run_dir: a.run_dir.clone(),
         resume: a.resume,
+        keep_failures: a.keep_failures,
         quiet: a.quiet,
     };
     let lines = match super::llm::runtime().block_on(bench::run(client.clone(), &sets, &o)) {
@@ -116,7 +119,7 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
     });
     if let Err(e) = written {
         eprintln!("error: cannot write the report: {e}");
-        return exit::USAGE;
+        return exit::IO_ERROR;
     }
     report::out(&metrics::table(&m));
     exit::OK
@@ -145,7 +148,7 @@ pub(super) fn score(a: ScoreArgs) -> i32 {
         let b = metrics::baseline_of(&lines, &m);
         if let Err(e) = std::fs::write(path, serde_json::to_string_pretty(&b).expect("serializable") + "\n") {
             eprintln!("error: cannot write {}: {e}", path.display());
-            return exit::USAGE;
+            return exit::IO_ERROR;
         }
     }
     if let Some(path) = &a.baseline {

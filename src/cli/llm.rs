@@ -1,11 +1,15 @@
 //! `optform solve` and `optform formulate`: the LLM pipeline from the command line.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
 
 use super::{exit, report, FormulateArgs, LlmArgs, SolveArgs};
 use crate::pipeline::evaluate::Verdict;
-use crate::pipeline::{output, solve_problem, Options, Run};
-use crate::solve::Status;
+use crate::pipeline::output::{OutDir, WriteError};
+use crate::pipeline::{output, run_problem, Interruption, OnRound, Options, Round, Run};
+use crate::solve::{self, Status};
 
 pub(super) fn client(a: &LlmArgs) -> Result<crate::llm::Client, String> {
     use crate::llm::config;
@@ -54,17 +58,24 @@ pub(super) fn check_options(a: &LlmArgs) -> Result<crate::model::Options, i32> {
     Ok(crate::pipeline::check_options(opts))
 }
 
-/// Reads the problem, connects, and runs the pipeline; on failure prints why and returns the
-/// exit code.
-fn run_pipeline(problem: &Path, llm: &LlmArgs, opts: &Options) -> Result<Run, i32> {
+/// Reads the problem, connects, and runs the pipeline, telling `on_round` of every round; on
+/// a failure before the first request prints why and returns the exit code. An endpoint
+/// failure later on is in `Run::interrupted`, with everything before it.
+fn run_pipeline(problem: &Path, llm: &LlmArgs, opts: &Options, on_round: &mut OnRound<'_>) -> Result<Run, i32> {
     let (problem, client) = read_problem(problem).and_then(|p| Ok((p, client(llm)?))).map_err(|e| {
         eprintln!("error: {e}");
         exit::USAGE
     })?;
-    runtime().block_on(solve_problem(&client, &problem, opts)).map_err(|e| {
-        eprintln!("error: {e}");
-        exit::LLM_ERROR
-    })
+    Ok(runtime().block_on(run_problem(&client, &problem, opts, on_round)))
+}
+
+/// The pipeline's solver settings from the flags; the deadline counts from now.
+fn solver(time_limit: f64, mip_gap: f64, deadline: Option<f64>) -> solve::Options {
+    let cancel = match deadline.and_then(|d| Instant::now().checked_add(Duration::try_from_secs_f64(d).ok()?)) {
+        Some(at) => solve::Cancel::with_deadline(at),
+        None => solve::Cancel::default(),
+    };
+    solve::Options { time_limit: Some(time_limit), mip_gap, cancel, ..Default::default() }
 }
 
 pub(super) fn solve(a: SolveArgs) -> i32 {
@@ -81,29 +92,51 @@ pub(super) fn solve(a: SolveArgs) -> i32 {
         progress: !a.quiet,
         check_only: false,
         check,
+        solver: solver(a.time_limit, a.mip_gap, a.deadline),
     };
-    let run = match run_pipeline(&a.problem, &a.llm, &opts) {
+    // Refuse an unwritable --out before spending anything on the LLM.
+    let out = match a.out.as_deref().map(OutDir::start).transpose() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::IO_ERROR;
+        }
+    };
+    let mut write_error: Option<WriteError> = None;
+    let mut on_round = |round: &Round, formulation: Option<&Value>| {
+        if let (Some(out), None) = (&out, &write_error) {
+            write_error = out.round(round, formulation).err();
+        }
+    };
+    let run = match run_pipeline(&a.problem, &a.llm, &opts, &mut on_round) {
         Ok(run) => run,
         Err(code) => return code,
     };
-    if let Some(dir) = &a.out {
-        if let Err(e) = output::write_dir(&run, dir) {
-            eprintln!("error: cannot write {}: {e}", dir.display());
-        }
+    if let (Some(out), None) = (&out, &write_error) {
+        write_error = out.finish(&run).err();
+    }
+    if let Some(Interruption::Llm(e)) = &run.interrupted {
+        eprintln!("error: {e}");
     }
     if a.json {
         report::out(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&output::summary_json(&run, true)).expect("serializable")
+            serde_json::to_string_pretty(&output::summary_json(&run, true)).unwrap_or_default()
         ));
     } else {
         report::out(&output::summary_text(&run));
     }
-    match run.answer.status {
-        Some(Status::Optimal) => exit::OK,
-        Some(Status::Infeasible) => exit::INFEASIBLE,
-        Some(_) => exit::UNBOUNDED,
-        None => exit::MODEL_ERROR,
+    if let Some(e) = write_error {
+        eprintln!("error: {e}");
+        return exit::IO_ERROR;
+    }
+    match (&run.interrupted, run.answer.status) {
+        (Some(Interruption::Llm(_)), _) => exit::LLM_ERROR,
+        (Some(Interruption::Deadline), _) => exit::LIMIT,
+        (None, Some(Status::Optimal)) => exit::OK,
+        (None, Some(Status::Infeasible)) => exit::INFEASIBLE,
+        (None, Some(_)) => exit::UNBOUNDED,
+        (None, None) => exit::MODEL_ERROR,
     }
 }
 
@@ -118,27 +151,72 @@ pub(super) fn formulate(a: FormulateArgs) -> i32 {
         progress: !a.quiet,
         check_only: true,
         check,
+        solver: solver(a.time_limit, solve::EXACT_MIP_GAP, a.deadline),
         ..Default::default()
     };
-    let run = match run_pipeline(&a.problem, &a.llm, &opts) {
+    let run = match run_pipeline(&a.problem, &a.llm, &opts, &mut |_, _| {}) {
         Ok(run) => run,
         Err(code) => return code,
     };
     let checked = run.samples.first().filter(|s| matches!(s.verdict, Verdict::Checked));
     let Some(f) = checked.and_then(|s| s.formulation.as_ref()) else {
-        eprintln!("error: no formulation passed the checks after {} round(s)", run.transcript.len());
-        return exit::MODEL_ERROR;
+        return match &run.interrupted {
+            Some(Interruption::Llm(e)) => {
+                eprintln!("error: {e}");
+                exit::LLM_ERROR
+            }
+            Some(Interruption::Deadline) => {
+                eprintln!("error: the deadline passed before a formulation passed the checks");
+                exit::LIMIT
+            }
+            None => {
+                eprintln!("error: no formulation passed the checks after {} round(s)", run.transcript.len());
+                exit::MODEL_ERROR
+            }
+        };
     };
-    let text = serde_json::to_string_pretty(f).expect("serializable") + "\n";
+    let text = serde_json::to_string_pretty(f).unwrap_or_default() + "\n";
     match &a.output {
         Some(p) => {
             if let Err(e) = std::fs::write(p, text) {
                 eprintln!("error: cannot write {}: {e}", p.display());
-                return exit::USAGE;
+                return exit::IO_ERROR;
             }
         }
         None if report::out(&text) => {}
         None => return exit::IO_ERROR,
     }
     exit::OK
+}
+
+/// `--time-limit` and `--deadline`: seconds, finite and not negative (0 stops at once).
+pub(super) fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("`{s}` is not a number of seconds (e.g. 60 or 0.5)")),
+    }
+}
+
+/// `--mip-gap`'s default, as `--help` shows it: `solve::EXACT_MIP_GAP`.
+pub(super) const EXACT_GAP_FLAG: &str = "1e-9";
+
+/// `--mip-gap`: a relative gap in [0, 1].
+pub(super) fn parse_gap(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a relative gap between 0 and 1 (e.g. 1e-4)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_defaults_and_limits_parse_as_documented() {
+        assert_eq!(parse_gap(EXACT_GAP_FLAG), Ok(solve::EXACT_MIP_GAP));
+        assert!(parse_gap("1.5").is_err() && parse_gap("-0.1").is_err() && parse_gap("NaN").is_err());
+        assert_eq!(parse_seconds("0.5"), Ok(0.5));
+        assert!(parse_seconds("-1").is_err() && parse_seconds("inf").is_err());
+    }
 }

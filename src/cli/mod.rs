@@ -40,11 +40,12 @@ Exit codes:
   2  usage error
   3  infeasible
   4  unbounded, or infeasible-or-unbounded
-  5  stopped at a time or iteration limit (best point reported when there is one)
+  5  stopped at a time or iteration limit, or solve's --deadline (best answer so far reported)
   6  the solver's point failed verification against the formulation
   7  solver error
-  8  the LLM endpoint failed (unreachable, key rejected, unknown model, cache miss offline)
-  9  an output could not be written
+  8  the LLM endpoint failed (unreachable, key rejected, unknown model, cache miss offline);
+     what the rounds before it produced is still printed and written to --out
+  9  an output could not be written (the message names it)
 
 The formulation language: docs/formulation.md";
 
@@ -171,11 +172,11 @@ struct SolveArgs {
     problem: PathBuf,
     #[command(flatten)]
     llm: LlmArgs,
-    /// Repair rounds after the first answer.
-    #[arg(long, default_value_t = 3)]
+    /// Repair rounds after the first answer (0–50).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=50))]
     max_repairs: u32,
-    /// Independent formulations to vote over.
-    #[arg(long, default_value_t = 1)]
+    /// Independent formulations to vote over (1–50).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
     samples: u32,
     /// Sampling temperature.
     #[arg(long, default_value_t = 0.0)]
@@ -183,7 +184,20 @@ struct SolveArgs {
     /// Seed of the first sample.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Write model.json, solution.json, transcript.jsonl and report.md here.
+    /// Seconds one HiGHS solve (or IIS computation) may take; a formulation that needs longer
+    /// goes back for repair.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::pipeline::DEFAULT_TIME_LIMIT, value_parser = llm::parse_seconds)]
+    time_limit: f64,
+    /// Relative MIP gap at which HiGHS may stop; the default proves the optimum.
+    #[arg(long, value_name = "GAP", default_value = llm::EXACT_GAP_FLAG, value_parser = llm::parse_gap)]
+    mip_gap: f64,
+    /// Seconds for the whole run, LLM calls and solves included. When it passes, the best
+    /// answer so far is reported and written, with exit code 5.
+    #[arg(long, value_name = "SECONDS", value_parser = llm::parse_seconds)]
+    deadline: Option<f64>,
+    /// Write model.json, solution.json, transcript.jsonl and report.md here, as the run goes
+    /// (the transcript after every round). The directory is created if needed; those four
+    /// files from an earlier run are removed first, other files are left alone.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print one JSON document on stdout instead of text.
@@ -200,9 +214,15 @@ struct FormulateArgs {
     problem: PathBuf,
     #[command(flatten)]
     llm: LlmArgs,
-    /// Repair rounds when the formulation does not check.
-    #[arg(long, default_value_t = 3)]
+    /// Repair rounds when the formulation does not check (0–50).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=50))]
     max_repairs: u32,
+    /// Seconds one HiGHS call may take, should the checks need one.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::pipeline::DEFAULT_TIME_LIMIT, value_parser = llm::parse_seconds)]
+    time_limit: f64,
+    /// Seconds for the whole loop; when it passes without a checked formulation, exit code 5.
+    #[arg(long, value_name = "SECONDS", value_parser = llm::parse_seconds)]
+    deadline: Option<f64>,
     /// Where to write the formulation (default: stdout).
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -244,16 +264,24 @@ struct BenchArgs {
     /// At most this many LLM tokens (prompt + completion) per minute.
     #[arg(long)]
     tpm: Option<u64>,
-    /// Independent formulations per problem (majority vote).
-    #[arg(long, default_value_t = 1)]
+    /// Independent formulations per problem (majority vote, 1–50).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
     samples: u32,
     #[arg(long, default_value_t = 0.0)]
     temperature: f64,
-    #[arg(long, default_value_t = 3)]
+    /// Repair rounds after the first answer (0–50).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=50))]
     max_repairs: u32,
-    /// Seconds per problem, repairs included; a timeout is a failure.
-    #[arg(long, default_value_t = 900)]
-    problem_timeout: u64,
+    /// Seconds per problem, repairs included; a timeout is a failure. It also stops the
+    /// problem's running HiGHS solve, and the run goes on with the next problem.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900.0, value_parser = llm::parse_seconds)]
+    problem_timeout: f64,
+    /// Seconds one HiGHS solve (or IIS computation) may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::pipeline::DEFAULT_TIME_LIMIT, value_parser = llm::parse_seconds)]
+    time_limit: f64,
+    /// Relative MIP gap at which HiGHS may stop; the default proves the optimum.
+    #[arg(long, value_name = "GAP", default_value = llm::EXACT_GAP_FLAG, value_parser = llm::parse_gap)]
+    mip_gap: f64,
     #[arg(long)]
     rtol: Option<f64>,
     #[arg(long)]
@@ -263,9 +291,13 @@ struct BenchArgs {
     labels: Option<PathBuf>,
     #[arg(long, default_value = "runs/bench")]
     run_dir: PathBuf,
-    /// Continue an existing run directory, skipping finished problems.
+    /// Continue an existing run directory, skipping finished problems; problems whose last
+    /// line is `llm-error` or `timeout` are run again (the new line wins).
     #[arg(long)]
     resume: bool,
+    /// With --resume, keep `llm-error` and `timeout` lines instead of retrying them.
+    #[arg(long, requires = "resume")]
+    keep_failures: bool,
     /// Also write JUnit XML here.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
@@ -372,12 +404,13 @@ struct RunArgs {
     /// Print one JSON document on stdout instead of text.
     #[arg(long)]
     json: bool,
-    /// Stop after this many seconds (the best point found is reported).
-    #[arg(long, value_name = "SECONDS")]
+    /// Stop after this many seconds (the best point found is reported). Default: none.
+    #[arg(long, value_name = "SECONDS", value_parser = llm::parse_seconds)]
     time_limit: Option<f64>,
-    /// Relative MIP gap at which HiGHS stops (HiGHS's default: 1e-4).
-    #[arg(long, value_name = "GAP")]
-    mip_gap: Option<f64>,
+    /// Relative MIP gap at which HiGHS may stop; the default proves the optimum (HiGHS's own
+    /// default, 1e-4, can stop at a merely good point). A gap that is not zero is shown.
+    #[arg(long, value_name = "GAP", default_value = llm::EXACT_GAP_FLAG, value_parser = llm::parse_gap)]
+    mip_gap: f64,
     /// Threads HiGHS may use.
     #[arg(long)]
     threads: Option<u32>,
@@ -471,6 +504,7 @@ fn run(a: RunArgs) -> i32 {
         threads: a.threads,
         seed: a.seed,
         verbose: a.verbose,
+        cancel: solve::Cancel::default(),
     };
     let outcome = solve::solve(compiled, &opts);
     let verification = match (&outcome.x, outcome.objective) {

@@ -143,8 +143,9 @@ impl RunView<'_> {
         let sense = if m.objective.sense == Sense::Maximize { "maximize" } else { "minimize" };
         if let Some(obj) = o.objective {
             let _ = write!(s, "objective ({sense}) = {}", num(obj));
-            if let (Some(g), true) = (o.mip_gap, o.status != Status::Optimal) {
-                let _ = write!(s, "   (gap {:.3}%)", g * 100.0);
+            // A proven optimum has no gap; any other (a loosened --mip-gap, a limit) is shown.
+            if let Some(g) = o.mip_gap.filter(|g| *g != 0.0) {
+                let _ = write!(s, "   ({})", crate::solve::gap_text(g));
             }
             s.push('\n');
         }

@@ -206,8 +206,18 @@ fn json_error(text: &str, origin: &str, e: &serde_json::Error) -> Diagnostic {
 /// this long. They appear in expressions, solver files and generated code, so they are
 /// identifiers everywhere; free text belongs in `description`.
 pub const MAX_NAME_LEN: usize = 64;
-/// The model's `name` is free text (escaped wherever it is written), of at most this length.
+/// The model's `name` is a title of at most this length (see [`is_model_name`]).
 pub const MAX_MODEL_NAME_LEN: usize = 200;
+
+/// Punctuation a model name may hold besides letters, digits and spaces: enough for a title,
+/// none of the quotes, backslashes, braces or `$ % #` that end a string or a comment.
+pub const MODEL_NAME_PUNCTUATION: &str = "_-.,:;()/&+'!?";
+
+/// Whether `name` is a valid model name (a title; renderers escape it all the same).
+pub fn is_model_name(name: &str) -> bool {
+    name.chars().count() <= MAX_MODEL_NAME_LEN
+        && name.chars().all(|c| c.is_alphanumeric() || c == ' ' || MODEL_NAME_PUNCTUATION.contains(c))
+}
 
 /// Whether `name` is a valid entity name.
 pub fn is_identifier(name: &str) -> bool {
@@ -389,9 +399,12 @@ impl Loader<'_> {
 
     fn model_name(&mut self, v: &Value) -> Option<String> {
         let name = self.string(v, "name")?;
-        if name.chars().count() > MAX_MODEL_NAME_LEN || name.chars().any(char::is_control) {
-            self.err(Code::InvalidValue, "name", "the model name must be one line of at most 200 characters").help =
-                Some("put longer text in \"description\"".into());
+        if !is_model_name(&name) {
+            let shown: String = name.chars().take(60).collect();
+            self.err(Code::InvalidValue, "name", format!("model name `{}` is not a title", shown.escape_debug())).help =
+                Some(format!(
+                    "the model name is at most {MAX_MODEL_NAME_LEN} letters, digits, spaces and {MODEL_NAME_PUNCTUATION} on one line; put other text in \"description\""
+                ));
         }
         Some(name)
     }

@@ -12,8 +12,8 @@ use crate::solve::{self, verify, Status};
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Verdict {
-    /// A verified optimum.
-    Solved { objective: f64, variables: Vec<(String, f64)> },
+    /// A verified optimum; `mip_gap` is HiGHS's relative gap for a MIP (0 when proven).
+    Solved { objective: f64, variables: Vec<(String, f64)>, mip_gap: Option<f64> },
     /// Infeasible or unbounded: possibly the true answer, possibly a modelling error.
     Terminal { status: Status, detail: String },
     /// Not usable; `class` names the failure for transcripts and statistics.
@@ -100,9 +100,10 @@ fn clip(text: &str, max: usize) -> String {
 }
 
 /// Evaluates one reply. `truncated`: the server stopped at `max_tokens`; `solve`: go on to
-/// solve and verify after the checks; `opts`: which data files the formulation may read
-/// (none, unless the user named a folder) and the size limits.
-pub fn evaluate(reply: &str, truncated: bool, solve: bool, opts: &CheckOptions) -> Evaluated {
+/// solve and verify after the checks. `check`: which data files the formulation may read
+/// (none, unless the user named a folder) and the size limits; `solver`: HiGHS settings, time
+/// limit and token.
+pub fn evaluate(reply: &str, truncated: bool, solve: bool, check: &CheckOptions, solver: &solve::Options) -> Evaluated {
     if truncated {
         return Evaluated {
             formulation: None,
@@ -121,24 +122,24 @@ pub fn evaluate(reply: &str, truncated: bool, solve: bool, opts: &CheckOptions) 
             return Evaluated { formulation: None, verdict };
         }
     };
-    let verdict = solve_formulation(json.to_string(), solve, opts);
+    let verdict = solve_formulation(json.to_string(), solve, check, solver);
     Evaluated { formulation: Some(json), verdict }
 }
 
-fn solve_formulation(text: String, solve: bool, opts: &CheckOptions) -> Verdict {
-    let Checked { model, compiled, .. } = match check(Source::Text { text: &text, origin: "formulation" }, opts) {
+fn solve_formulation(text: String, solve: bool, check_opts: &CheckOptions, opts: &solve::Options) -> Verdict {
+    let Checked { model, compiled, .. } = match check(Source::Text { text: &text, origin: "formulation" }, check_opts) {
         Ok(c) => c,
-        Err(diags) => return check_failure(&diags, opts.limits.repair_diagnostics),
+        Err(diags) => return check_failure(&diags, check_opts.limits.repair_diagnostics),
     };
     if !solve {
         return Verdict::Checked;
     }
-    let out = solve::solve(&compiled, &Default::default());
+    let out = solve::solve(&compiled, opts);
     match (out.status, &out.x, out.objective) {
         (Status::Optimal, Some(x), Some(obj)) => {
             let v = verify(&model, &compiled, x, obj, 1e-6);
             if v.ok {
-                Verdict::Solved { objective: obj, variables: solve::nonzero_columns(&model, x) }
+                Verdict::Solved { objective: obj, variables: solve::nonzero_columns(&model, x), mip_gap: out.mip_gap }
             } else {
                 failed(
                     "not-verified",
@@ -152,19 +153,33 @@ fn solve_formulation(text: String, solve: bool, opts: &CheckOptions) -> Verdict 
             }
         }
         (Status::Infeasible, ..) => {
-            Verdict::Terminal { status: Status::Infeasible, detail: infeasible_detail(&model, &compiled) }
+            Verdict::Terminal { status: Status::Infeasible, detail: infeasible_detail(&model, &compiled, opts) }
         }
         (Status::Unbounded | Status::InfeasibleOrUnbounded, ..) => {
             Verdict::Terminal { status: out.status, detail: unbounded_detail(&model, &out.unbounded_columns) }
         }
+        (Status::TimeLimit | Status::Stopped, ..) if opts.cancel.is_cancelled() => failed(
+            "solver",
+            "HiGHS was stopped: the time allowed for the whole run is over",
+            out.message.unwrap_or_default(),
+        ),
+        (Status::TimeLimit, ..) => failed(
+            "solver",
+            format!(
+                "HiGHS did not finish within the time limit of {} s{}",
+                opts.time_limit.map_or("?".into(), solve::pretty),
+                out.mip_gap.map(|g| format!(" (MIP gap still {:.2e})", g)).unwrap_or_default()
+            ),
+            "The formulation is too hard to solve in time: use fewer integer variables, tighter bounds, or continuous variables where the problem allows fractions.",
+        ),
         (status, ..) => {
             failed("solver", format!("HiGHS stopped with status {}", status.as_str()), out.message.unwrap_or_default())
         }
     }
 }
 
-fn infeasible_detail(model: &Model, compiled: &crate::compile::Compiled) -> String {
-    let rows = solve::conflicting_rows(compiled);
+fn infeasible_detail(model: &Model, compiled: &crate::compile::Compiled, opts: &solve::Options) -> String {
+    let rows = solve::conflicting_rows(compiled, opts);
     if rows.is_empty() {
         "No values satisfy all constraints and bounds together. Check the direction of each inequality and the data."
             .into()
@@ -205,28 +220,24 @@ mod tests {
 
     #[test]
     fn verdicts_classify_each_failure() {
+        let o = solve::Options::default();
+        let c = CheckOptions::default();
         let ok = r#"{"name":"t","variables":{"x":{}},"objective":{"sense":"max","expression":"x"},"constraints":{"c":"x <= 4"}}"#;
         assert!(
-            matches!(evaluate(ok, false, true, &Default::default()).verdict, Verdict::Solved { objective, .. } if objective == 4.0)
+            matches!(evaluate(ok, false, true, &c, &o).verdict, Verdict::Solved { objective, .. } if objective == 4.0)
         );
-        assert_eq!(evaluate(ok, true, true, &Default::default()).verdict.class(), "truncated");
-        assert_eq!(evaluate(ok, false, false, &Default::default()).verdict.class(), "checked");
-        assert_eq!(evaluate("{oops", false, true, &Default::default()).verdict.class(), "invalid-json");
+        assert_eq!(evaluate(ok, true, true, &c, &o).verdict.class(), "truncated");
+        assert_eq!(evaluate(ok, false, false, &c, &o).verdict.class(), "checked");
+        assert_eq!(evaluate("{oops", false, true, &c, &o).verdict.class(), "invalid-json");
         let bad = ok.replace("x <= 4", "y <= 4");
-        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true, &Default::default()).verdict else {
-            panic!()
-        };
+        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true, &c, &o).verdict else { panic!() };
         assert_eq!(class, "check");
         assert!(details.contains("unknown name `y`") && details.contains("^"), "{details}");
         let unb = ok.replace("x <= 4", "x >= 4");
-        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true, &Default::default()).verdict else {
-            panic!()
-        };
+        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true, &c, &o).verdict else { panic!() };
         assert!(detail.contains("along these variables: x"), "{detail}");
         let inf = ok.replace("x <= 4", "x <= -4");
-        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true, &Default::default()).verdict else {
-            panic!()
-        };
+        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true, &c, &o).verdict else { panic!() };
         assert!(detail.contains("These constraints conflict (an irreducible infeasible set): c."), "{detail}");
     }
 }

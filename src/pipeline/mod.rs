@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::llm::{Client, LlmError, Message, Sampling, Usage};
-use crate::solve::Status;
-use evaluate::{evaluate, Verdict};
+use crate::solve::{self, Status};
+use evaluate::{evaluate, Evaluated, Verdict};
 pub use vote::{vote, Answer};
 
 #[derive(Debug, Clone)]
@@ -30,7 +30,13 @@ pub struct Options {
     pub check_only: bool,
     /// What the LLM's formulations may read (by default no data file) and their size limits.
     pub check: crate::model::Options,
+    /// HiGHS settings of every solve; its token also ends the whole loop (`--deadline`).
+    pub solver: solve::Options,
 }
+
+/// Seconds one HiGHS call of the pipeline may take: a formulation that needs longer is sent
+/// back for repair rather than holding the loop.
+pub const DEFAULT_TIME_LIMIT: f64 = 60.0;
 
 impl Default for Options {
     fn default() -> Self {
@@ -43,6 +49,7 @@ impl Default for Options {
             progress: false,
             check_only: false,
             check: check_options(crate::model::Options::default()),
+            solver: solve::Options { time_limit: Some(DEFAULT_TIME_LIMIT), ..Default::default() },
         }
     }
 }
@@ -52,6 +59,28 @@ impl Default for Options {
 pub fn check_options(opts: crate::model::Options) -> crate::model::Options {
     crate::model::Options { build_after_load_errors: false, ..opts }
 }
+
+/// Why a run ended before every sample had its rounds. What it had by then is still in the
+/// `Run`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Interruption {
+    /// The LLM endpoint failed.
+    Llm(LlmError),
+    /// The deadline passed, or the token was raised.
+    Deadline,
+}
+
+impl std::fmt::Display for Interruption {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Interruption::Llm(e) => write!(f, "{e}"),
+            Interruption::Deadline => f.write_str("the deadline passed; this is the best answer so far"),
+        }
+    }
+}
+
+/// Told about every round as soon as it ends (`--out` writes as the run goes).
+pub type OnRound<'a> = dyn FnMut(&Round, Option<&Value>) + Send + 'a;
 
 /// One request/response of the conversation, as written to `transcript.jsonl`.
 #[derive(Debug, Clone, Serialize)]
@@ -94,6 +123,9 @@ pub struct Run {
     pub seconds: f64,
     /// US dollars, when the endpoint's model has a price.
     pub cost: Option<f64>,
+    /// Set when the run stopped early (endpoint failure, deadline).
+    #[serde(skip)]
+    pub interrupted: Option<Interruption>,
 }
 
 /// Least sampling temperature of repair rounds.
@@ -105,39 +137,73 @@ fn progress(on: bool, line: String) {
     }
 }
 
+/// A reply taken through the core off the async threads: HiGHS blocks.
+async fn evaluate_blocking(reply: String, truncated: bool, opts: &Options) -> Evaluated {
+    let (solve, check, solver) = (!opts.check_only, opts.check.clone(), opts.solver.clone());
+    tokio::task::spawn_blocking(move || evaluate(&reply, truncated, solve, &check, &solver)).await.unwrap_or_else(|e| {
+        Evaluated {
+            formulation: None,
+            verdict: Verdict::Failed {
+                class: "internal",
+                summary: "optform failed while evaluating this answer".into(),
+                details: e.to_string(),
+            },
+        }
+    })
+}
+
+/// Asks the model, giving up when the deadline passes.
+async fn ask(
+    client: &Client,
+    messages: &[Message],
+    sampling: &Sampling,
+    schema: &Value,
+    cancel: &solve::Cancel,
+) -> Result<crate::llm::Completion, Interruption> {
+    let chat = client.chat(messages, sampling, schema);
+    let answer = match cancel.remaining() {
+        Some(left) => tokio::time::timeout(left, chat).await.map_err(|_| Interruption::Deadline)?,
+        None => chat.await,
+    };
+    answer.map_err(Interruption::Llm)
+}
+
 /// One sample: formulate, then repair until a verified optimum or the rounds run out. An
-/// infeasible or unbounded result is kept as the answer if no round does better.
+/// infeasible or unbounded result is kept as the answer if no round does better. Returns the
+/// sample (none when no round finished) and why it stopped early, if it did.
 async fn run_sample(
     client: &Client,
     problem: &str,
     opts: &Options,
     index: u32,
     transcript: &mut Vec<Round>,
-) -> Result<Sample, LlmError> {
+    on_round: &mut OnRound<'_>,
+) -> (Option<Sample>, Option<Interruption>) {
     let mut messages = prompt::opening(problem);
     let first = Sampling {
         temperature: opts.temperature,
         max_tokens: opts.max_tokens,
-        seed: Some(opts.seed + u64::from(index)),
+        seed: Some(opts.seed.wrapping_add(u64::from(index))),
     };
     // At temperature 0 a model tends to repeat its broken answer word for word: repairs
     // sample a little more freely.
     let repairing = Sampling { temperature: opts.temperature.max(REPAIR_TEMPERATURE), ..first.clone() };
     let schema = crate::llm::schema::formulation_schema(client.endpoint().bounded_schema);
+    let cancel = &opts.solver.cancel;
     let mut kept: Option<Sample> = None;
     let mut last: Option<Sample> = None;
-    for round in 1..=opts.max_repairs + 1 {
-        let tag = format!("[sample {}/{} · round {round}]", index + 1, opts.samples);
+    for round in 1..=opts.max_repairs.saturating_add(1) {
+        if cancel.is_cancelled() {
+            return (kept.or(last), Some(Interruption::Deadline));
+        }
+        let tag = format!("[sample {}/{} · round {round}]", index.saturating_add(1), opts.samples);
         progress(opts.progress, format!("{tag} asking {} …", client.endpoint().model));
         let sampling = if round == 1 { &first } else { &repairing };
-        let c = client.chat(&messages, sampling, &schema).await?;
-        let reply = c.content.clone();
-        let truncated = c.truncated();
-        let solve = !opts.check_only;
-        let check = opts.check.clone();
-        let ev = tokio::task::spawn_blocking(move || evaluate(&reply, truncated, solve, &check))
-            .await
-            .expect("evaluation does not panic");
+        let c = match ask(client, &messages, sampling, &schema, cancel).await {
+            Ok(c) => c,
+            Err(stop) => return (kept.or(last), Some(stop)),
+        };
+        let ev = evaluate_blocking(c.content.clone(), c.truncated(), opts).await;
         let error = match &ev.verdict {
             Verdict::Failed { summary, .. } => Some(summary.clone()),
             Verdict::Terminal { detail, .. } => Some(detail.clone()),
@@ -156,7 +222,7 @@ async fn run_sample(
                 }
             ),
         );
-        transcript.push(Round {
+        let record = Round {
             sample: index,
             round,
             messages: messages.clone(),
@@ -172,39 +238,53 @@ async fn run_sample(
                 _ => None,
             },
             error,
-        });
+        };
+        on_round(&record, ev.formulation.as_ref());
+        transcript.push(record);
         let sample = Sample { index, verdict: ev.verdict.clone(), formulation: ev.formulation, rounds: round };
         match &ev.verdict {
-            Verdict::Solved { .. } | Verdict::Checked => return Ok(sample),
+            Verdict::Solved { .. } | Verdict::Checked => return (Some(sample), None),
             Verdict::Terminal { .. } => kept = Some(sample.clone()),
             Verdict::Failed { .. } => {}
         }
         last = Some(sample);
+        // A solve the deadline cut short is no failure of the formulation.
+        if cancel.is_cancelled() {
+            return (kept.or(last), Some(Interruption::Deadline));
+        }
         if round <= opts.max_repairs {
             messages.push(Message::assistant(c.content));
             messages.push(prompt::repair(&ev.verdict));
         }
     }
-    Ok(kept.or(last).expect("at least one round ran"))
+    (kept.or(last), None)
 }
 
-/// Runs `opts.samples` independent samples and votes.
-pub async fn solve_problem(client: &Client, problem: &str, opts: &Options) -> Result<Run, LlmError> {
+/// Runs `opts.samples` independent samples and votes. An endpoint failure or the deadline
+/// ends the run early: what it had by then is voted on and `interrupted` says why.
+/// `on_round` hears of every round as it ends.
+pub async fn run_problem(client: &Client, problem: &str, opts: &Options, on_round: &mut OnRound<'_>) -> Run {
     let start = Instant::now();
     let mut transcript = Vec::new();
     let mut samples = Vec::new();
+    let mut interrupted = None;
     for index in 0..opts.samples {
-        samples.push(run_sample(client, problem, opts, index, &mut transcript).await?);
+        let (sample, stop) = run_sample(client, problem, opts, index, &mut transcript, on_round).await;
+        samples.extend(sample);
+        if stop.is_some() {
+            interrupted = stop;
+            break;
+        }
     }
     let usage = transcript.iter().fold(Usage::default(), |u, r| Usage {
-        prompt_tokens: u.prompt_tokens + r.usage.prompt_tokens,
-        completion_tokens: u.completion_tokens + r.usage.completion_tokens,
+        prompt_tokens: u.prompt_tokens.saturating_add(r.usage.prompt_tokens),
+        completion_tokens: u.completion_tokens.saturating_add(r.usage.completion_tokens),
     });
     let cost = client
         .endpoint()
         .price
         .map(|p| (usage.prompt_tokens as f64 * p.input + usage.completion_tokens as f64 * p.output) / 1e6);
-    Ok(Run {
+    Run {
         problem: problem.to_string(),
         model: client.endpoint().model.clone(),
         answer: vote(&samples),
@@ -214,7 +294,18 @@ pub async fn solve_problem(client: &Client, problem: &str, opts: &Options) -> Re
         usage,
         seconds: start.elapsed().as_secs_f64(),
         cost,
-    })
+        interrupted,
+    }
+}
+
+/// `run_problem` without observing rounds, failing on an endpoint error (what bench and the
+/// library's callers want). A run cut short by the deadline is `Ok` with `interrupted` set.
+pub async fn solve_problem(client: &Client, problem: &str, opts: &Options) -> Result<Run, LlmError> {
+    let run = run_problem(client, problem, opts, &mut |_, _| {}).await;
+    match run.interrupted {
+        Some(Interruption::Llm(e)) => Err(e),
+        _ => Ok(run),
+    }
 }
 
 impl Run {

@@ -2,13 +2,17 @@
 //! `--out DIR` the formulation, the solution, the full transcript and a report.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
 use super::evaluate::Verdict;
-use super::Run;
+use super::{Interruption, Round, Run};
 use crate::solve::clean;
+
+/// The files `--out` holds; an earlier run's copies are removed when a new run starts.
+pub const FILES: [&str; 4] = ["model.json", "solution.json", "transcript.jsonl", "report.md"];
 
 /// The winning (or last) formulation, pretty-printed.
 pub fn formulation(run: &Run) -> Option<&Value> {
@@ -25,7 +29,12 @@ pub fn summary_json(run: &Run, wall_clock: bool) -> Value {
         "status": a.status.map_or("no-formulation", |s| s.as_str()),
         "objective": a.objective.map(clean),
         "variables": a.variables.iter().map(|(n, v)| (n.clone(), json!(clean(*v)))).collect::<serde_json::Map<_, _>>(),
+        "mip_gap": a.mip_gap,
         "agreement": format!("{}/{}", a.agreement.0, a.agreement.1),
+        "interrupted": run.interrupted.as_ref().map(|i| match i {
+            Interruption::Llm(e) => json!({ "reason": "llm-error", "detail": e.to_string() }),
+            Interruption::Deadline => json!({ "reason": "deadline" }),
+        }),
         "model": run.model,
         "samples": run.samples.iter().map(|s| json!({
             "sample": s.index, "rounds": s.rounds, "outcome": s.verdict.class(),
@@ -48,12 +57,26 @@ pub fn summary_text(run: &Run) -> String {
     let mut s = String::new();
     match (a.status, a.objective) {
         (Some(status), Some(obj)) => {
-            let _ = writeln!(s, "{} (verified), objective = {}", status.as_str(), crate::solve::pretty(obj));
+            let _ = write!(s, "{} (verified), objective = {}", status.as_str(), crate::solve::pretty(obj));
+            if let Some(g) = a.mip_gap.filter(|g| *g != 0.0) {
+                let _ = write!(s, "   ({})", crate::solve::gap_text(g));
+            }
+            s.push('\n');
         }
         (Some(status), None) => {
             let _ = writeln!(s, "{}", status.as_str());
         }
+        (None, _) if run.interrupted.is_some() => s.push_str("no usable formulation yet\n"),
         (None, _) => s.push_str("no usable formulation after all repair rounds\n"),
+    }
+    match &run.interrupted {
+        Some(Interruption::Llm(e)) => {
+            let _ = writeln!(s, "stopped early: the LLM endpoint failed: {e}");
+        }
+        Some(Interruption::Deadline) => {
+            s.push_str("stopped early: the deadline passed; this is the best answer so far\n")
+        }
+        None => {}
     }
     if a.agreement.1 > 1 {
         let _ = writeln!(s, "agreement: {}/{} samples", a.agreement.0, a.agreement.1);
@@ -119,21 +142,86 @@ fn render_markdown(f: &Value) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Writes `model.json`, `solution.json`, `transcript.jsonl` and `report.md` into `dir`.
-pub fn write_dir(run: &Run, dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    if let Some(f) = formulation(run) {
-        std::fs::write(dir.join("model.json"), serde_json::to_string_pretty(f).expect("serializable") + "\n")?;
+/// A file of `--out` that could not be written, named.
+#[derive(Debug)]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "cannot write {}: {}", self.path.display(), self.source)
     }
-    std::fs::write(
-        dir.join("solution.json"),
-        serde_json::to_string_pretty(&summary_json(run, false)).expect("serializable") + "\n",
-    )?;
-    let mut lines = String::new();
-    for r in &run.transcript {
-        lines.push_str(&serde_json::to_string(r).expect("serializable"));
-        lines.push('\n');
+}
+
+impl std::error::Error for WriteError {}
+
+fn pretty_json(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("\"unserializable: {e}\"")) + "\n"
+}
+
+fn transcript_line(r: &Round) -> String {
+    serde_json::to_string(r).unwrap_or_else(|e| json!({ "unserializable": e.to_string() }).to_string()) + "\n"
+}
+
+/// `--out DIR`, written as the run goes: every round's transcript line and the latest
+/// formulation as soon as the round ends, the answer and the report at the end. Nothing is
+/// lost when the endpoint fails half-way, and nothing stale from an earlier run remains.
+pub struct OutDir {
+    dir: PathBuf,
+}
+
+impl OutDir {
+    /// Creates `dir` and removes the files of `FILES` an earlier run left there (other files
+    /// are kept); fails before any LLM call when `dir` cannot be written.
+    pub fn start(dir: &Path) -> Result<OutDir, WriteError> {
+        let at = |path: PathBuf| move |source| WriteError { path, source };
+        std::fs::create_dir_all(dir).map_err(at(dir.to_path_buf()))?;
+        for name in FILES {
+            let path = dir.join(name);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(WriteError { path, source: e }),
+                _ => {}
+            }
+        }
+        let transcript = dir.join("transcript.jsonl");
+        std::fs::write(&transcript, "").map_err(at(transcript))?;
+        Ok(OutDir { dir: dir.to_path_buf() })
     }
-    std::fs::write(dir.join("transcript.jsonl"), lines)?;
-    std::fs::write(dir.join("report.md"), report_md(run))
+
+    fn write(&self, name: &str, text: &str) -> Result<(), WriteError> {
+        let path = self.dir.join(name);
+        std::fs::write(&path, text).map_err(|source| WriteError { path, source })
+    }
+
+    /// One finished round: its transcript line, and its formulation as `model.json`.
+    pub fn round(&self, round: &Round, formulation: Option<&Value>) -> Result<(), WriteError> {
+        let path = self.dir.join("transcript.jsonl");
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(transcript_line(round).as_bytes()))
+            .map_err(|source| WriteError { path, source })?;
+        match formulation {
+            Some(f) => self.write("model.json", &pretty_json(f)),
+            None => Ok(()),
+        }
+    }
+
+    /// The end of the run: the winning formulation, the answer, the whole transcript again
+    /// (so that a replay compares byte for byte) and the report.
+    pub fn finish(&self, run: &Run) -> Result<(), WriteError> {
+        if let Some(f) = formulation(run) {
+            self.write("model.json", &pretty_json(f))?;
+        }
+        self.write("solution.json", &pretty_json(&summary_json(run, false)))?;
+        self.write("transcript.jsonl", &run.transcript.iter().map(transcript_line).collect::<String>())?;
+        self.write("report.md", &report_md(run))
+    }
+}
+
+/// Writes `model.json`, `solution.json`, `transcript.jsonl` and `report.md` into `dir` at once.
+pub fn write_dir(run: &Run, dir: &Path) -> Result<(), WriteError> {
+    OutDir::start(dir)?.finish(run)
 }

@@ -17,6 +17,8 @@ pub struct Answer {
     pub status: Option<Status>,
     pub objective: Option<f64>,
     pub variables: Vec<(String, f64)>,
+    /// HiGHS's relative MIP gap of the reported optimum (MIPs only).
+    pub mip_gap: Option<f64>,
     /// Samples in the winning cluster, of all samples.
     pub agreement: (usize, usize),
     /// The sample whose formulation is reported.
@@ -66,19 +68,23 @@ pub fn vote(samples: &[Sample]) -> Answer {
             status: None,
             objective: None,
             variables: Vec::new(),
+            mip_gap: None,
             agreement: (0, samples.len()),
             sample: None,
         };
     };
-    let (status, objective, variables) = match &samples[i].verdict {
-        Verdict::Solved { objective, variables } => (Status::Optimal, Some(*objective), variables.clone()),
-        Verdict::Terminal { status, .. } => (*status, None, Vec::new()),
+    let (status, objective, variables, mip_gap) = match &samples[i].verdict {
+        Verdict::Solved { objective, variables, mip_gap } => {
+            (Status::Optimal, Some(*objective), variables.clone(), *mip_gap)
+        }
+        Verdict::Terminal { status, .. } => (*status, None, Vec::new(), None),
         Verdict::Failed { .. } | Verdict::Checked => unreachable!("failed and merely checked samples form no cluster"),
     };
     Answer {
         status: Some(status),
         objective,
         variables,
+        mip_gap,
         agreement: (size, samples.len()),
         sample: Some(samples[i].index),
     }
@@ -89,7 +95,12 @@ mod tests {
     use super::*;
 
     fn solved(index: u32, objective: f64) -> Sample {
-        Sample { index, verdict: Verdict::Solved { objective, variables: vec![] }, formulation: None, rounds: 1 }
+        Sample {
+            index,
+            verdict: Verdict::Solved { objective, variables: vec![], mip_gap: None },
+            formulation: None,
+            rounds: 1,
+        }
     }
     fn terminal(index: u32, status: Status) -> Sample {
         Sample { index, verdict: Verdict::Terminal { status, detail: String::new() }, formulation: None, rounds: 4 }

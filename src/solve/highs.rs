@@ -4,25 +4,56 @@
 //! names or IIS; our compiler already holds the exact arrays `Highs_passModel` takes, so we
 //! hand them over in one call.
 
-use std::ffi::{c_void, CString};
+use std::ffi::{c_char, c_int, c_void, CString};
 use std::ptr::null;
 
 use highs_sys::*;
 
+use super::Cancel;
 use crate::compile::Compiled;
 use crate::model::Sense;
 
 /// One HiGHS instance. Not `Send`: async callers must solve inside `spawn_blocking`.
 pub struct Highs {
     ptr: *mut c_void,
+    /// The token HiGHS's interrupt callback reads; boxed so its address stays fixed while
+    /// HiGHS holds it, and dropped only after the instance.
+    interrupt: Option<Box<Cancel>>,
 }
 
 impl Drop for Highs {
     fn drop(&mut self) {
-        // SAFETY: `ptr` came from `Highs_create` and is destroyed exactly once.
+        // SAFETY: `ptr` came from `Highs_create` and is destroyed exactly once; the callback
+        // data in `interrupt` is dropped after this, when HiGHS can no longer call back.
         unsafe { Highs_destroy(self.ptr) }
     }
 }
+
+/// The callback HiGHS polls during simplex, IPM, QP and branch-and-bound: it asks HiGHS to
+/// stop once the token is cancelled. It only reads atomics, so HiGHS may call it from any
+/// thread, and it cannot panic across the C boundary.
+unsafe extern "C" fn interrupt(
+    _kind: c_int,
+    _message: *const c_char,
+    _data_out: *const HighsCallbackDataOut,
+    data_in: *mut HighsCallbackDataIn,
+    token: *mut c_void,
+) {
+    if data_in.is_null() || token.is_null() {
+        return;
+    }
+    // SAFETY: `token` is the `Box<Cancel>` registered in `set_interrupt`, alive as long as
+    // the instance; `data_in` is HiGHS's input struct for this call.
+    unsafe {
+        if (*(token as *const Cancel)).is_cancelled() {
+            (*data_in).user_interrupt = 1;
+        }
+    }
+}
+
+/// The callback kinds through which HiGHS accepts an interrupt.
+const INTERRUPTS: [HighsInt; 4] =
+    [kHighsCallbackSimplexInterrupt, kHighsCallbackIpmInterrupt, kHighsCallbackMipInterrupt, kHighsCallbackQpInterrupt];
 
 fn cstr(s: &str) -> CString {
     CString::new(s).expect("option names have no NUL byte")
@@ -40,7 +71,7 @@ impl Highs {
     /// A silent instance: HiGHS logs to stdout, which must stay clean for `--json`.
     pub fn new(verbose: bool) -> Highs {
         // SAFETY: plain constructor.
-        let h = Highs { ptr: unsafe { Highs_create() } };
+        let h = Highs { ptr: unsafe { Highs_create() }, interrupt: None };
         h.set_bool("output_flag", verbose).expect("output_flag exists");
         if verbose {
             // HiGHS writes its log to stdout; `--verbose` is for people, not for `--json`.
@@ -64,6 +95,20 @@ impl Highs {
     pub fn set_string(&self, name: &str, v: &str) -> Result<(), String> {
         // SAFETY: as above.
         ok(unsafe { Highs_setStringOptionValue(self.ptr, cstr(name).as_ptr(), cstr(v).as_ptr()) }, name)
+    }
+
+    /// Lets `cancel` stop every later run of this instance (and its IIS computation).
+    pub fn set_interrupt(&mut self, cancel: Cancel) -> Result<(), String> {
+        let token = Box::new(cancel);
+        let data = &*token as *const Cancel as *mut c_void;
+        self.interrupt = Some(token);
+        // SAFETY: valid instance; `data` points into `self.interrupt`, which outlives it.
+        ok(unsafe { Highs_setCallback(self.ptr, Some(interrupt), data) }, "the interrupt callback")?;
+        for kind in INTERRUPTS {
+            // SAFETY: valid instance and a callback kind HiGHS defines.
+            ok(unsafe { Highs_startCallback(self.ptr, kind) }, "an interrupt callback kind")?;
+        }
+        Ok(())
     }
 
     /// Hands the compiled arrays to HiGHS in one call.

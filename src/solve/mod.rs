@@ -1,5 +1,6 @@
 //! Solving with HiGHS: options, status mapping, and the solution read back by name.
 
+mod cancel;
 mod highs;
 pub mod verify;
 
@@ -7,6 +8,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+pub use cancel::Cancel;
 pub use highs::Highs;
 use highs_sys::*;
 
@@ -14,13 +16,36 @@ use crate::compile::Compiled;
 use crate::model::Model;
 pub use verify::{verify, Verification};
 
-#[derive(Debug, Clone, Default)]
+/// The relative and absolute MIP gap at which HiGHS may stop by default: an answer is
+/// scored strictly (1e-6 relative), so HiGHS's own default of 1e-4 would pass off a merely
+/// good incumbent as the optimum. Not 0: a proof of exactly zero gap can stall on floating
+/// point noise in the bounds.
+pub const EXACT_MIP_GAP: f64 = 1e-9;
+
+#[derive(Debug, Clone)]
 pub struct Options {
+    /// Seconds for one solve (HiGHS's `time_limit`, also the IIS computation's).
     pub time_limit: Option<f64>,
-    pub mip_gap: Option<f64>,
+    /// Relative MIP gap at which HiGHS stops (`mip_rel_gap`); the absolute gap stays exact.
+    pub mip_gap: f64,
     pub threads: Option<u32>,
     pub seed: Option<i32>,
     pub verbose: bool,
+    /// Stops a running solve from outside, or at its deadline.
+    pub cancel: Cancel,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            time_limit: None,
+            mip_gap: EXACT_MIP_GAP,
+            threads: None,
+            seed: None,
+            verbose: false,
+            cancel: Cancel::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -76,13 +101,14 @@ pub struct Outcome {
     pub unbounded_columns: Vec<usize>,
 }
 
-fn configure(h: &Highs, o: &Options) -> Result<(), String> {
-    if let Some(t) = o.time_limit {
+fn configure(h: &mut Highs, o: &Options) -> Result<(), String> {
+    if let Some(t) = o.cancel.limit_seconds(o.time_limit) {
         h.set_double("time_limit", t)?;
+        h.set_double("iis_time_limit", t)?;
     }
-    if let Some(g) = o.mip_gap {
-        h.set_double("mip_rel_gap", g)?;
-    }
+    h.set_double("mip_rel_gap", o.mip_gap)?;
+    h.set_double("mip_abs_gap", EXACT_MIP_GAP.min(o.mip_gap))?;
+    h.set_interrupt(o.cancel.clone())?;
     if let Some(t) = o.threads {
         h.set_int("threads", t as i32)?;
     }
@@ -110,10 +136,22 @@ impl Outcome {
     }
 }
 
+/// Why a solve that never started stopped: the deadline, or a raised token.
+fn cancelled(cancel: &Cancel) -> Outcome {
+    if cancel.is_raised() {
+        Outcome::bare(Status::Stopped, Some("cancelled before HiGHS started".into()))
+    } else {
+        Outcome::bare(Status::TimeLimit, Some("the deadline passed before HiGHS started".into()))
+    }
+}
+
 pub fn solve(c: &Compiled, o: &Options) -> Outcome {
     let start = Instant::now();
+    if o.cancel.is_cancelled() {
+        return cancelled(&o.cancel);
+    }
     let mut h = Highs::new(o.verbose);
-    if let Err(e) = configure(&h, o).and_then(|_| h.pass(c)).and_then(|_| h.run()) {
+    if let Err(e) = configure(&mut h, o).and_then(|_| h.pass(c)).and_then(|_| h.run()) {
         return Outcome { seconds: start.elapsed().as_secs_f64(), ..Outcome::bare(Status::Error, Some(e)) };
     }
     let mut status = h.model_status();
@@ -144,7 +182,12 @@ pub fn solve(c: &Compiled, o: &Options) -> Outcome {
     let stopped_early = matches!(mapped, Status::TimeLimit | Status::IterationLimit | Status::Stopped);
     let has_point = mapped == Status::Optimal
         || (stopped_early && h.info_int("primal_solution_status") == Some(SOLUTION_STATUS_FEASIBLE));
-    let mut out = Outcome::bare(mapped, (mapped == Status::Error).then(|| format!("HiGHS model status {status}")));
+    let message = match status {
+        _ if mapped == Status::Error => Some(format!("HiGHS model status {status}")),
+        MODEL_STATUS_REACHED_INTERRUPT => Some("cancelled while HiGHS was solving".to_string()),
+        _ => None,
+    };
+    let mut out = Outcome::bare(mapped, message);
     if has_point {
         let (x, xd, r, rd) = h.solution(c.num_cols(), c.num_rows());
         out.objective = Some(h.objective_value());
@@ -167,10 +210,13 @@ pub fn solve(c: &Compiled, o: &Options) -> Outcome {
 }
 
 /// Rows of an irreducible infeasible subsystem of an infeasible model (empty when HiGHS
-/// finds none).
-pub fn conflicting_rows(c: &Compiled) -> Vec<usize> {
+/// finds none, or runs out of time or is cancelled: `o`'s time limit and token apply).
+pub fn conflicting_rows(c: &Compiled, o: &Options) -> Vec<usize> {
+    if o.cancel.is_cancelled() {
+        return Vec::new();
+    }
     let mut h = Highs::new(false);
-    if h.pass(c).is_err() {
+    if configure(&mut h, o).and_then(|_| h.pass(c)).is_err() {
         return Vec::new();
     }
     h.iis_rows(c.num_cols(), c.num_rows()).unwrap_or_default()
@@ -188,6 +234,16 @@ pub fn clean(v: f64) -> f64 {
         r + 0.0
     } else {
         v
+    }
+}
+
+/// HiGHS's relative MIP gap for people, as a percentage down to 0.01 % and in scientific
+/// notation below (where the strict 1e-6 scoring rule still cares).
+pub fn gap_text(g: f64) -> String {
+    if g >= 1e-4 {
+        format!("MIP gap {:.3} %", g * 100.0)
+    } else {
+        format!("MIP gap {g:.1e}")
     }
 }
 
