@@ -4,6 +4,7 @@
 use std::fmt::{self, Display, Formatter, Write};
 
 use super::ast::*;
+use super::chain::{is_chain_op, LEFT_DEEP_MAX_OPERANDS};
 
 /// Precedence levels of constructs that are not binary operators.
 pub(crate) const PREC_IF: u8 = 0;
@@ -32,6 +33,25 @@ pub(crate) fn ends_in_sum(e: &Expr) -> bool {
         ExprKind::Binary { op: BinOp::Mul | BinOp::Div | BinOp::Pow, rhs, .. } => ends_in_sum(rhs),
         _ => false,
     }
+}
+
+/// Whether `e`'s left spine of one chain level, printed without parentheses, would be read
+/// back as a chain longer than the parser keeps left-deep (and so be rebuilt balanced).
+/// Such a tree's left operand is printed in parentheses to keep its shape; balanced trees have
+/// short spines, so this only happens for long left-deep chains built by hand.
+fn spine_too_long(e: &Expr) -> bool {
+    let ExprKind::Binary { op, .. } = &e.kind else { return false };
+    let level = op.precedence();
+    let mut operands = 1;
+    let mut cur = e;
+    while let ExprKind::Binary { op, lhs, .. } = &cur.kind {
+        if !is_chain_op(*op) || op.precedence() != level || operands > LEFT_DEEP_MAX_OPERANDS {
+            break;
+        }
+        operands += 1;
+        cur = lhs;
+    }
+    operands > LEFT_DEEP_MAX_OPERANDS
 }
 
 /// A number as source text: integers without a fraction, others in the shortest form that
@@ -106,7 +126,11 @@ impl Display for Expr {
                 };
                 // `sum{…} body` takes the product after it, so a left operand of `*`
                 // or `/` that ends in a sum must be closed off.
-                let lmin = if matches!(op, BinOp::Mul | BinOp::Div) && ends_in_sum(lhs) { PREC_ATOM } else { lmin };
+                let lmin = if matches!(op, BinOp::Mul | BinOp::Div) && ends_in_sum(lhs) || spine_too_long(self) {
+                    PREC_ATOM
+                } else {
+                    lmin
+                };
                 child(f, lhs, lmin)?;
                 match op {
                     BinOp::Mul | BinOp::Div | BinOp::Pow => f.write_str(op.symbol())?,
