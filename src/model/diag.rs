@@ -308,3 +308,227 @@ fn edit_distance_within(a: &[char], b: &[char], limit: usize, rows: &mut (Vec<us
     }
     prev.get(b.len()).copied().filter(|&d| d <= limit)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rendered(source: &str, start: usize, end: usize) -> (String, String) {
+        let d = Diagnostic::error(Code::Syntax, "objective.expression", "broken").at(source, Span::new(start, end));
+        let text = d.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        let body = lines.iter().position(|l| l.starts_with("   | ")).expect("a source line");
+        let strip = |l: &str| l.strip_prefix("   | ").unwrap_or("").to_string();
+        (strip(lines[body]), strip(lines[body + 1]))
+    }
+
+    /// The characters of `line` under the carets of `caret`, counted in display columns.
+    fn under_caret(line: &str, caret: &str) -> String {
+        let from = caret.len() - caret.trim_start().len();
+        let to = caret.len();
+        let mut col = 0;
+        let mut out = String::new();
+        for c in line.chars() {
+            if col >= from && col < to {
+                out.push(c);
+            }
+            col += char_columns(c);
+        }
+        out
+    }
+
+    #[test]
+    fn caret_sits_under_the_span_after_multibyte_characters() {
+        let src = "é + 中 + 😀 + x[i] + naïve";
+        let x = src.find("x[i]").unwrap();
+        let (line, caret) = rendered(src, x, x + 4);
+        assert_eq!(line, src);
+        assert_eq!(under_caret(&line, &caret), "x[i]");
+        // é is one column, 中 and 😀 two each.
+        assert_eq!(caret, format!("{}^^^^", " ".repeat(14)));
+        let i = src.find('ï').unwrap();
+        let (line, caret) = rendered(src, i, i + 'ï'.len_utf8());
+        assert_eq!(under_caret(&line, &caret), "ï");
+    }
+
+    #[test]
+    fn span_inside_a_character_widens_to_the_whole_character() {
+        let src = "ab中cd";
+        for (start, end) in [(3, 4), (4, 5), (3, 5), (4, 4)] {
+            let (line, caret) = rendered(src, start, end);
+            assert_eq!(under_caret(&line, &caret), "中", "span {start}..{end}");
+        }
+    }
+
+    #[test]
+    fn odd_spans_render_without_panicking() {
+        for (src, start, end) in [
+            ("", 0, 0),
+            ("", 3, 9),
+            ("x + y", 40, 50),
+            ("x + y", 4, 1),
+            ("x + y", usize::MAX, usize::MAX),
+            ("😀", 1, 2),
+            ("e\u{301}", 1, 3),
+            ("a\nb\tc\r", 2, 3),
+        ] {
+            let (line, caret) = rendered(src, start, end);
+            assert!(caret.trim_start().starts_with('^'), "{src:?} {start}..{end}: {caret:?}");
+            assert!(!line.contains(['\n', '\t', '\r']), "{line:?}");
+        }
+        let (_, caret) = rendered("x + y", 4, 1);
+        assert_eq!(caret, " ^^^", "a reversed span is read as ordered");
+        let (_, caret) = rendered("x + y", 40, 50);
+        assert_eq!(caret, "     ^", "a span past the end points just after it");
+    }
+
+    #[test]
+    fn invalid_json_next_to_multibyte_characters_renders() {
+        // serde_json counts columns in bytes: a one-byte span at its column can start or end
+        // inside a character.
+        for text in ["{\"é\": 1,}", "{\"中\": [1, 2,]}", "{\"x\": \"😀\" \"y\"}", "{\"a\":é}", "é"] {
+            let err = serde_json::from_str::<serde_json::Value>(text).expect_err(text);
+            let col = err.column().saturating_sub(1);
+            for span in [(col, col + 1), (col + 1, col + 2), (col.saturating_sub(1), col)] {
+                let (line, caret) = rendered(text, span.0, span.1);
+                assert_eq!(line, text);
+                let points_past_the_end = span.0 >= text.len();
+                assert!(points_past_the_end || !under_caret(&line, &caret).is_empty(), "{text} {span:?}: {caret:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_source_is_shortened_around_the_caret() {
+        let src = format!("{}bad{}", "x + ".repeat(12_500), " + y".repeat(12_500));
+        let at = src.find("bad").unwrap();
+        let (line, caret) = rendered(&src, at, at + 3);
+        assert!(line.chars().count() <= SNIPPET_CHARS + 2, "{} chars", line.chars().count());
+        assert!(line.starts_with('…') && line.ends_with('…'), "{line}");
+        assert_eq!(under_caret(&line, &caret), "bad");
+        let (line, caret) = rendered(&src, src.len(), src.len());
+        assert!(line.starts_with('…') && !line.ends_with('…'), "{line}");
+        assert_eq!(line.chars().count(), SNIPPET_CHARS + 1);
+        assert_eq!(caret.trim_start(), "^");
+        let (line, caret) = rendered(&src, 0, src.len());
+        assert!(line.ends_with('…') && !line.starts_with('…'), "{line}");
+        assert_eq!(caret.trim_start().len(), SNIPPET_CHARS);
+    }
+
+    proptest! {
+        #[test]
+        fn any_span_of_any_source_renders(src in "\\PC{0,300}", start in 0usize..1300, end in 0usize..1300) {
+            let (line, caret) = rendered(&src, start, end);
+            prop_assert!(line.chars().count() <= SNIPPET_CHARS + 2);
+            prop_assert!(caret.trim_start().starts_with('^'));
+        }
+    }
+
+    // ---- did you mean ----
+
+    /// The full edit distance, without bands or cut-offs: what `did_you_mean` must agree with.
+    fn reference_distance(a: &[char], b: &[char]) -> usize {
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, cb) in b.iter().enumerate() {
+                cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
+    fn reference_did_you_mean(name: &str, candidates: &[String]) -> Option<String> {
+        let lower = |s: &str| -> Vec<char> { s.chars().flat_map(char::to_lowercase).collect() };
+        let n = lower(name);
+        if name.chars().count() > MAX_SUGGESTED_NAME_CHARS {
+            return None;
+        }
+        candidates
+            .iter()
+            .map(|c| (reference_distance(&n, &lower(c)), c, lower(c).len()))
+            .filter(|(d, _, len)| *d <= ((*len).max(n.len()) / 3).max(1) && *d < n.len())
+            .min_by_key(|(d, _, _)| *d)
+            .map(|(_, c, _)| format!("did you mean `{c}`?"))
+    }
+
+    #[test]
+    fn suggests_the_closest_name_ignoring_case() {
+        let names = ["make", "hours", "available", "Resources"];
+        assert_eq!(did_you_mean("mak", names), Some("did you mean `make`?".into()));
+        assert_eq!(did_you_mean("resource", names), Some("did you mean `Resources`?".into()));
+        assert_eq!(did_you_mean("HOURS", names), Some("did you mean `hours`?".into()));
+        assert_eq!(did_you_mean("zzz", names), None);
+        assert_eq!(did_you_mean("", ["", "a"]), None);
+        assert_eq!(did_you_mean("ab", ["xb", "ay"]), Some("did you mean `xb`?".into()), "the first of equals");
+    }
+
+    #[test]
+    fn names_over_64_characters_get_no_suggestion() {
+        let long = "n".repeat(65);
+        assert_eq!(did_you_mean(&long, [long.as_str()]), None);
+        let limit = "n".repeat(64);
+        assert!(did_you_mean(&limit, [limit.as_str()]).is_some());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn agrees_with_the_full_edit_distance(
+            name in "[a-dA-Dé]{0,12}",
+            candidates in prop::collection::vec("[a-dA-Dé_]{0,16}", 0..8),
+        ) {
+            let got = did_you_mean(&name, candidates.iter().map(String::as_str));
+            prop_assert_eq!(got, reference_did_you_mean(&name, &candidates));
+        }
+    }
+
+    /// Deterministic pseudo-random names, so that the large case needs no stored data.
+    fn names(count: usize, len: usize, seed: u64) -> Vec<String> {
+        let mut state = seed;
+        (0..count)
+            .map(|_| {
+                (0..len)
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        char::from(b"abcdefghijklmnopqrstuvwxyz_0123456789"[(state >> 33) as usize % 37])
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Unknown 50-character names against declared names of every length up to 60: every
+    /// name one edit away from a declared one is found, and no other name gets a suggestion.
+    fn many_unknown_long_names(count: usize) {
+        let mut declared: Vec<String> = (0..count).flat_map(|k| names(1, 1 + k % 60, k as u64)).collect();
+        let unknown = names(count, 50, 7);
+        let typos: Vec<usize> = (0..count).step_by(97).collect();
+        for &k in &typos {
+            let mut near = unknown[k].clone();
+            near.replace_range(10..11, "#");
+            declared[k] = near;
+        }
+        for (k, name) in unknown.iter().enumerate() {
+            let got = did_you_mean(name, declared.iter().map(String::as_str));
+            let expected = typos.contains(&k).then(|| format!("did you mean `{}`?", declared[k]));
+            assert_eq!(got, expected, "name {k}");
+        }
+    }
+
+    #[test]
+    fn many_unknown_long_names_get_exactly_their_typo_suggestions() {
+        many_unknown_long_names(1_000);
+    }
+
+    /// The full-size case: `cargo test --release -- --ignored did_you_mean_at_full_size`.
+    #[test]
+    #[ignore = "10,000 x 10,000 names; run in release to measure"]
+    fn did_you_mean_at_full_size() {
+        let started = std::time::Instant::now();
+        many_unknown_long_names(10_000);
+        eprintln!("10,000 unknown names x 10,000 candidates: {:?}", started.elapsed());
+    }
+}
