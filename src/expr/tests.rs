@@ -447,6 +447,22 @@ fn deepest_accepted_tree_survives_a_small_stack() {
             for (_, src) in nestings(100_000) {
                 assert!(parse_expr_with(&src, &roomy()).is_err());
             }
+            // The deepest tree the parser can build before its depth is checked: every allowed
+            // level of parentheses holds left-deep chains of 16 at each of the four chain levels.
+            let mut src = "x".to_string();
+            for _ in 0..64 {
+                src = format!(
+                    "({src}){}{} < 1{}{}",
+                    "*y".repeat(15),
+                    " + y".repeat(15),
+                    " and p".repeat(15),
+                    " or q".repeat(15)
+                );
+            }
+            assert_eq!(parse_expr_with(&src, &roomy()).unwrap_err().message, "expression nests deeper than 64 levels");
+            let unlimited = ParseLimits { max_depth: 10_000, max_len: usize::MAX };
+            let e = parse_expr_with(&src, &unlimited).unwrap();
+            assert!(depth(&e) > 3_000, "{}", depth(&e));
         })
         .unwrap();
     handle.join().unwrap();
