@@ -491,6 +491,34 @@ fn hostile_source() -> impl Strategy<Value = String> {
     prop::collection::vec(hostile_piece(), 0..40).prop_map(|pieces| pieces.concat())
 }
 
+/// Valid expressions made hostile: nested deep, repeated into long chains, and sometimes with
+/// a stray token or character spliced in.
+fn hostile_around_valid() -> impl Strategy<Value = String> {
+    let wrapper = prop::sample::select(vec![
+        ("(", ")"),
+        ("-(", ")"),
+        ("not (", ")"),
+        ("max(", ")"),
+        ("a[", "]"),
+        ("sum{i in I} (", ")"),
+    ]);
+    let link = prop::sample::select(vec![" + ", " - ", "*", "/", " and ", " or "]);
+    // As an expression, either side of a relation, an index filter or a range bound.
+    let place = prop::sample::select(vec![("", ""), ("", " <= 0"), ("i in I: ", ""), ("t in 1..", "")]);
+    let splice = prop::option::of((hostile_piece(), any::<prop::sample::Index>()));
+    (expr(), (wrapper, 0usize..100), (link, 1usize..80), place, splice).prop_map(
+        |(e, ((open, close), nest), (link, copies), (before, after), splice)| {
+            let chain = vec![e.to_string(); copies].join(link);
+            let mut src = format!("{before}{}{chain}{}{after}", open.repeat(nest), close.repeat(nest));
+            if let Some((piece, at)) = splice {
+                let at = (0..=at.index(src.len() + 1)).rev().find(|&i| src.is_char_boundary(i)).unwrap_or(0);
+                src.insert_str(at, &piece);
+            }
+            src
+        },
+    )
+}
+
 fn assert_within(limits: &ParseLimits, src: &str) -> Result<(), TestCaseError> {
     if let Ok(e) = parse_expr_with(src, limits) {
         prop_assert!(depth(&e) <= limits.max_depth, "{src}");
@@ -508,7 +536,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
     #[test]
     fn hostile_input_never_panics_and_stays_within_the_depth_bound(
-        src in hostile_source(),
+        src in prop_oneof![hostile_source(), hostile_around_valid()],
         max_depth in 1usize..80,
     ) {
         assert_within(&ParseLimits::default(), &src)?;
