@@ -30,7 +30,7 @@ pub(crate) fn build(first: Expr, rest: Vec<(BinOp, Expr)>) -> Expr {
 }
 
 /// The operator of a level that keeps its right operand's sign: `+` for `-`, `*` for `/`.
-fn positive(op: BinOp) -> BinOp {
+pub(crate) fn positive(op: BinOp) -> BinOp {
     match op {
         BinOp::Sub => BinOp::Add,
         BinOp::Div => BinOp::Mul,
@@ -38,12 +38,18 @@ fn positive(op: BinOp) -> BinOp {
     }
 }
 
-fn inverse(op: BinOp) -> BinOp {
+pub(crate) fn inverse(op: BinOp) -> BinOp {
     match op {
         BinOp::Add => BinOp::Sub,
         BinOp::Mul => BinOp::Div,
         other => other,
     }
+}
+
+/// Operands in the left half when a balanced chain of `operands` is split (the printer checks
+/// trees against the same split).
+pub(crate) fn left_half(operands: usize) -> usize {
+    operands / 2
 }
 
 /// A balanced tree over `lead, rest…`, each operand with the operator written before it, whose
@@ -53,7 +59,7 @@ fn inverse(op: BinOp) -> BinOp {
 /// `sL·(L + R) = L' + (sL·sR)·R'` where L' and R' are the halves normalised to a positive lead;
 /// so `a + b - c - d` becomes `(a + b) - (c + d)`, and `a * b / c * d` becomes `(a*b) / (c/d)`.
 fn balanced(lead: (BinOp, Expr), mut rest: Vec<(BinOp, Expr)>) -> Expr {
-    let left_len = rest.len().div_ceil(2);
+    let left_len = left_half(rest.len() + 1);
     let mut right = rest.split_off(left_len.saturating_sub(1)).into_iter();
     let Some(right_lead) = right.next() else { return lead.1 };
     let op = if lead.0 == right_lead.0 { positive(lead.0) } else { inverse(positive(lead.0)) };

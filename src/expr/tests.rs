@@ -330,6 +330,18 @@ proptest! {
 }
 
 #[test]
+fn long_chains_print_flat_as_written() {
+    for (op, shown) in [("-", " - "), ("/", "/"), ("or", " or ")] {
+        let src: Vec<String> = (1..=40).map(|k| format!("x{k}")).collect();
+        let src = src.join(shown);
+        let e = parse_expr(&src).unwrap();
+        assert_eq!(e.to_string(), src, "chain of `{op}`");
+    }
+    let src = "a*(sum{i in I} b[i])*c/d*e*f*g*h*i*j*k*l*m*n*o*p*q*r*sum{i in I} s[i]";
+    assert_eq!(parse_expr(src).unwrap().to_string(), src);
+}
+
+#[test]
 fn long_left_deep_chain_built_by_hand_prints_back_to_itself() {
     let leaf = |n: u32| node(ExprKind::Num(f64::from(n)));
     let mut e = leaf(0);
