@@ -36,8 +36,8 @@ impl Tok {
     pub fn describe(&self) -> String {
         match self {
             Tok::Num(n) => format!("number `{n}`"),
-            Tok::Ident(s) => format!("`{s}`"),
-            Tok::Str(s) => format!("'{s}'"),
+            Tok::Ident(s) => format!("`{}`", shortened(s)),
+            Tok::Str(s) => format!("'{}'", shortened(s)),
             Tok::Eof => "end of expression".to_string(),
             other => format!("`{}`", other.symbol()),
         }
@@ -67,6 +67,15 @@ impl Tok {
             Tok::Ne => "!=",
             _ => "",
         }
+    }
+}
+
+/// `s`, or its first characters and `…` when it is too long to quote in a message whole.
+fn shortened(s: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    match s.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_string(),
     }
 }
 
@@ -175,7 +184,12 @@ fn lex_number(src: &str, start: usize) -> Result<(Tok, usize), ParseError> {
         }
     }
     let text = &src[start..j];
+    let span = Span::new(start, j);
     let value: f64 =
-        text.parse().map_err(|_| ParseError::new(format!("invalid number `{text}`"), Span::new(start, j)))?;
+        text.parse().map_err(|_| ParseError::new(format!("invalid number `{}`", shortened(text)), span))?;
+    if !value.is_finite() {
+        return Err(ParseError::new(format!("number `{}` is too large", shortened(text)), span)
+            .help("write `inf` for an infinite bound, or rescale the data"));
+    }
     Ok((Tok::Num(value), j - start))
 }

@@ -1,11 +1,19 @@
 //! The expression language: lexing, parsing and printing, with byte spans for error carets.
+//!
+//! Expressions come from an LLM, so parsing is bounded whatever the input: the source length is
+//! capped before lexing, nesting is capped while parsing (no stack overflow), long chains of one
+//! operator are built balanced, and the finished tree's depth is checked. Every parsed tree
+//! satisfies `depth(tree) <= limits.max_depth`, which later recursive passes rely on.
 
 pub mod ast;
+mod chain;
+mod depth;
 mod lexer;
 mod parser;
 pub(crate) mod print;
 
 pub use ast::*;
+pub use depth::depth;
 
 /// A syntax error at a span of the expression's source.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,28 +33,68 @@ impl ParseError {
     }
 }
 
+/// Bounds on what one expression may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseLimits {
+    /// Deepest nesting (parentheses, unary `-`, `not`, `sum`, `if`, calls, index lists, `^`)
+    /// and deepest tree (`depth`) accepted.
+    pub max_depth: usize,
+    /// Longest source accepted, in bytes.
+    pub max_len: usize,
+}
+
+impl Default for ParseLimits {
+    fn default() -> Self {
+        ParseLimits { max_depth: 64, max_len: 100_000 }
+    }
+}
+
 /// Parses an arithmetic or logical expression (objective, bound, computed parameter, filter).
 pub fn parse_expr(src: &str) -> Result<Expr, ParseError> {
-    let mut p = parser::Parser::new(src)?;
-    let e = p.expr()?;
-    p.finish()?;
-    Ok(e)
+    parse_expr_with(src, &ParseLimits::default())
 }
 
 /// Parses a constraint: `lhs <= rhs`, `lhs == rhs`, `lo <= mid <= hi`.
 pub fn parse_relation(src: &str) -> Result<Relation, ParseError> {
-    let mut p = parser::Parser::new(src)?;
-    let r = p.relation()?;
-    p.finish()?;
-    Ok(r)
+    parse_relation_with(src, &ParseLimits::default())
 }
 
 /// Parses a `forall` or `over` index: `i in I, (j,k) in Arcs: i != j`.
 pub fn parse_indexing(src: &str) -> Result<Indexing, ParseError> {
-    let mut p = parser::Parser::new(src)?;
+    parse_indexing_with(src, &ParseLimits::default())
+}
+
+/// `parse_expr` within `limits`; the tree returned is at most `limits.max_depth` deep.
+pub fn parse_expr_with(src: &str, limits: &ParseLimits) -> Result<Expr, ParseError> {
+    let mut p = parser::Parser::new(src, limits)?;
+    let e = p.expr()?;
+    p.finish()?;
+    depth::check([&e], limits.max_depth)?;
+    Ok(e)
+}
+
+/// `parse_relation` within `limits`; every side is at most `limits.max_depth` deep.
+pub fn parse_relation_with(src: &str, limits: &ParseLimits) -> Result<Relation, ParseError> {
+    let mut p = parser::Parser::new(src, limits)?;
+    let r = p.relation()?;
+    p.finish()?;
+    depth::check(&r.parts, limits.max_depth)?;
+    Ok(r)
+}
+
+/// `parse_indexing` within `limits`; filters and range bounds are at most `limits.max_depth` deep.
+pub fn parse_indexing_with(src: &str, limits: &ParseLimits) -> Result<Indexing, ParseError> {
+    let mut p = parser::Parser::new(src, limits)?;
     let ix = p.indexing(&lexer::Tok::Eof)?;
     p.finish()?;
+    depth::check(depth::indexing_roots(&ix), limits.max_depth)?;
     Ok(ix)
+}
+
+/// The error for an expression that nests deeper than `max_depth`, pointing at `span`.
+fn too_deep(max_depth: usize, span: Span) -> ParseError {
+    ParseError::new(format!("expression nests deeper than {max_depth} levels"), span)
+        .help("flatten it or split it into parameters (a computed parameter, or several constraints)")
 }
 
 #[cfg(test)]

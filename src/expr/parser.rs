@@ -1,36 +1,68 @@
 //! Recursive-descent parser. Precedence, loosest first: `if`, `or`, `and`, `not`,
 //! comparisons and `in`, `+ -`, `* /`, unary `-` and `sum`, `^`, primaries.
+//!
+//! Every construct that makes the parser recurse goes through `nested`, which counts levels and
+//! fails past `ParseLimits::max_depth`: deep input is an error, never a stack overflow.
+//! Chains of one level are collected and built by `chain::build` (balanced when long).
 
 use super::ast::*;
+use super::chain::{self, binary};
 use super::lexer::{tokenize, Tok, Token};
-use super::ParseError;
+use super::{ParseError, ParseLimits};
 
 pub struct Parser {
     toks: Vec<Token>,
     pos: usize,
+    /// Levels of nesting entered so far, at most `max_depth`.
+    depth: usize,
+    max_depth: usize,
 }
 
 const KEYWORDS: &[&str] = &["sum", "in", "if", "then", "else", "and", "or", "not", "inf"];
 
 impl Parser {
-    pub fn new(src: &str) -> Result<Self, ParseError> {
-        Ok(Parser { toks: tokenize(src)?, pos: 0 })
+    pub fn new(src: &str, limits: &ParseLimits) -> Result<Self, ParseError> {
+        if src.len() > limits.max_len {
+            let cut = (0..=limits.max_len).rev().find(|&i| src.is_char_boundary(i)).unwrap_or(0);
+            return Err(ParseError::new(
+                format!("expression is {} bytes long, over the limit of {} bytes", src.len(), limits.max_len),
+                Span::new(cut, src.len()),
+            )
+            .help("split it into computed parameters or several constraints"));
+        }
+        Ok(Parser { toks: tokenize(src)?, pos: 0, depth: 0, max_depth: limits.max_depth })
     }
 
+    /// Runs `inner` one nesting level deeper, failing if that passes the limit.
+    fn nested<T>(&mut self, inner: impl FnOnce(&mut Self) -> Result<T, ParseError>) -> Result<T, ParseError> {
+        if self.depth >= self.max_depth {
+            return Err(super::too_deep(self.max_depth, self.span()));
+        }
+        self.depth += 1;
+        let out = inner(self);
+        self.depth -= 1;
+        out
+    }
+
+    /// The token at `pos + k`, or the final `Eof` past the end.
+    fn token_at(&self, k: usize) -> &Token {
+        const EOF: &Token = &Token { tok: Tok::Eof, span: Span { start: 0, end: 0 } };
+        self.toks.get(self.pos.saturating_add(k)).or(self.toks.last()).unwrap_or(EOF)
+    }
     fn peek(&self) -> &Tok {
-        &self.toks[self.pos].tok
+        &self.token_at(0).tok
     }
     fn peek_at(&self, k: usize) -> &Tok {
-        &self.toks[(self.pos + k).min(self.toks.len() - 1)].tok
+        &self.token_at(k).tok
     }
     fn span(&self) -> Span {
-        self.toks[self.pos].span
+        self.token_at(0).span
     }
     fn prev_span(&self) -> Span {
-        self.toks[self.pos.saturating_sub(1)].span
+        self.toks.get(self.pos.wrapping_sub(1)).map_or_else(|| self.span(), |t| t.span)
     }
     fn bump(&mut self) -> Token {
-        let t = self.toks[self.pos].clone();
+        let t = self.token_at(0).clone();
         if self.pos + 1 < self.toks.len() {
             self.pos += 1;
         }
@@ -123,50 +155,49 @@ impl Parser {
     /// Full expression, including `if … then … else …`.
     pub fn expr(&mut self) -> Result<Expr, ParseError> {
         if self.is_kw("if") {
-            let start = self.bump().span;
-            let cond = self.expr()?;
-            self.expect_kw("then", "after the condition of `if`")?;
-            let then = self.expr()?;
-            self.expect_kw("else", "in `if … then … else …` (the else branch is required)")?;
-            let otherwise = self.expr()?;
-            let span = start.to(otherwise.span);
-            return Ok(Expr {
-                kind: ExprKind::If { cond: Box::new(cond), then: Box::new(then), otherwise: Box::new(otherwise) },
-                span,
+            return self.nested(|p| {
+                let start = p.bump().span;
+                let cond = p.expr()?;
+                p.expect_kw("then", "after the condition of `if`")?;
+                let then = p.expr()?;
+                p.expect_kw("else", "in `if … then … else …` (the else branch is required)")?;
+                let otherwise = p.expr()?;
+                let span = start.to(otherwise.span);
+                Ok(Expr {
+                    kind: ExprKind::If { cond: Box::new(cond), then: Box::new(then), otherwise: Box::new(otherwise) },
+                    span,
+                })
             });
         }
         self.or()
     }
 
-    fn binary(lhs: Expr, op: BinOp, rhs: Expr) -> Expr {
-        let span = lhs.span.to(rhs.span);
-        Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
-    }
-
     fn or(&mut self) -> Result<Expr, ParseError> {
-        let mut lhs = self.and()?;
+        let first = self.and()?;
+        let mut rest = Vec::new();
         while self.eat_kw("or") {
-            let rhs = self.and()?;
-            lhs = Self::binary(lhs, BinOp::Or, rhs);
+            rest.push((BinOp::Or, self.and()?));
         }
-        Ok(lhs)
+        Ok(chain::build(first, rest))
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
-        let mut lhs = self.not()?;
+        let first = self.not()?;
+        let mut rest = Vec::new();
         while self.eat_kw("and") {
-            let rhs = self.not()?;
-            lhs = Self::binary(lhs, BinOp::And, rhs);
+            rest.push((BinOp::And, self.not()?));
         }
-        Ok(lhs)
+        Ok(chain::build(first, rest))
     }
 
     fn not(&mut self) -> Result<Expr, ParseError> {
         if self.is_kw("not") {
-            let start = self.bump().span;
-            let arg = self.not()?;
-            let span = start.to(arg.span);
-            return Ok(Expr { kind: ExprKind::Not(Box::new(arg)), span });
+            return self.nested(|p| {
+                let start = p.bump().span;
+                let arg = p.not()?;
+                let span = start.to(arg.span);
+                Ok(Expr { kind: ExprKind::Not(Box::new(arg)), span })
+            });
         }
         self.comparison()
     }
@@ -185,8 +216,8 @@ impl Parser {
                 let set = self.set_expr()?;
                 let span = lhs.span.to(set.span);
                 let items = match lhs.kind {
-                    ExprKind::Call { ref func, ref args } if func.is_empty() => args.clone(),
-                    _ => vec![lhs],
+                    ExprKind::Call { func, args } if func.is_empty() => args,
+                    kind => vec![Expr { kind, span: lhs.span }],
                 };
                 return Ok(Expr { kind: ExprKind::In { items, set }, span });
             }
@@ -194,82 +225,80 @@ impl Parser {
         };
         self.bump();
         let rhs = self.additive()?;
-        Ok(Self::binary(lhs, op, rhs))
+        Ok(binary(lhs, op, rhs))
     }
 
     fn additive(&mut self) -> Result<Expr, ParseError> {
-        let mut lhs = self.term()?;
+        let first = self.term()?;
+        let mut rest = Vec::new();
         loop {
             let op = match self.peek() {
                 Tok::Plus => BinOp::Add,
                 Tok::Minus => BinOp::Sub,
-                _ => return Ok(lhs),
+                _ => return Ok(chain::build(first, rest)),
             };
             self.bump();
-            let rhs = self.term()?;
-            lhs = Self::binary(lhs, op, rhs);
+            rest.push((op, self.term()?));
         }
     }
 
     fn term(&mut self) -> Result<Expr, ParseError> {
-        let mut lhs = self.unary()?;
+        let first = self.unary()?;
+        let mut rest = Vec::new();
         loop {
             let op = match self.peek() {
                 Tok::Star => BinOp::Mul,
                 Tok::Slash => BinOp::Div,
-                _ => return Ok(lhs),
+                _ => return Ok(chain::build(first, rest)),
             };
             self.bump();
-            let rhs = self.unary()?;
-            lhs = Self::binary(lhs, op, rhs);
+            rest.push((op, self.unary()?));
         }
     }
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
+        // A unary `+` changes nothing and makes no node: skipped without recursing.
+        while self.eat(&Tok::Plus) {}
         match self.peek() {
-            Tok::Minus => {
-                let start = self.bump().span;
-                let arg = self.unary()?;
+            Tok::Minus => self.nested(|p| {
+                let start = p.bump().span;
+                let arg = p.unary()?;
                 let span = start.to(arg.span);
                 Ok(Expr { kind: ExprKind::Neg(Box::new(arg)), span })
-            }
-            Tok::Plus => {
-                self.bump();
-                self.unary()
-            }
-            Tok::Ident(s) if s == "sum" && self.peek_at(1) == &Tok::LBrace => {
-                let start = self.bump().span;
-                self.bump();
-                let over = self.indexing(&Tok::RBrace)?;
-                self.expect(Tok::RBrace, "to close the index of `sum`")?;
-                if matches!(
-                    self.peek(),
-                    Tok::Eof | Tok::Le | Tok::Ge | Tok::EqEq | Tok::Lt | Tok::Gt | Tok::Plus | Tok::RParen
-                ) {
-                    return Err(self
-                        .unexpected("expected the term to add up after `sum{…}`")
-                        .help("write the summed term after the braces: `sum{i in I} x[i]`"));
-                }
-                let body = self.term()?;
-                let span = start.to(body.span);
-                Ok(Expr { kind: ExprKind::Sum { over, body: Box::new(body) }, span })
-            }
+            }),
+            Tok::Ident(s) if s == "sum" && self.peek_at(1) == &Tok::LBrace => self.nested(Self::sum),
             _ => self.power(),
         }
+    }
+
+    fn sum(&mut self) -> Result<Expr, ParseError> {
+        let start = self.bump().span;
+        self.bump();
+        let over = self.indexing(&Tok::RBrace)?;
+        self.expect(Tok::RBrace, "to close the index of `sum`")?;
+        if matches!(self.peek(), Tok::Eof | Tok::Le | Tok::Ge | Tok::EqEq | Tok::Lt | Tok::Gt | Tok::Plus | Tok::RParen)
+        {
+            return Err(self
+                .unexpected("expected the term to add up after `sum{…}`")
+                .help("write the summed term after the braces: `sum{i in I} x[i]`"));
+        }
+        let body = self.term()?;
+        let span = start.to(body.span);
+        Ok(Expr { kind: ExprKind::Sum { over, body: Box::new(body) }, span })
     }
 
     fn power(&mut self) -> Result<Expr, ParseError> {
         let base = self.primary()?;
         if self.eat(&Tok::Caret) {
             // Right-associative, and `2^-1` is allowed.
-            let exp = self.unary()?;
-            return Ok(Self::binary(base, BinOp::Pow, exp));
+            let exp = self.nested(Self::unary)?;
+            return Ok(binary(base, BinOp::Pow, exp));
         }
         Ok(base)
     }
 
     fn primary(&mut self) -> Result<Expr, ParseError> {
-        let Token { tok, span } = self.toks[self.pos].clone();
+        let Token { tok, span } = self.token_at(0).clone();
         match tok {
             Tok::Num(n) => {
                 self.bump();
@@ -279,21 +308,21 @@ impl Parser {
                 self.bump();
                 Ok(Expr { kind: ExprKind::Str(s), span })
             }
-            Tok::LParen => {
-                self.bump();
-                let first = self.expr()?;
-                if self.peek() == &Tok::Comma {
+            Tok::LParen => self.nested(|p| {
+                p.bump();
+                let first = p.expr()?;
+                if p.peek() == &Tok::Comma {
                     // A tuple, only meaningful before `in`: kept as an anonymous call.
                     let mut args = vec![first];
-                    while self.eat(&Tok::Comma) {
-                        args.push(self.expr()?);
+                    while p.eat(&Tok::Comma) {
+                        args.push(p.expr()?);
                     }
-                    let end = self.expect(Tok::RParen, "to close the tuple")?;
+                    let end = p.expect(Tok::RParen, "to close the tuple")?;
                     return Ok(Expr { kind: ExprKind::Call { func: String::new(), args }, span: span.to(end) });
                 }
-                let end = self.expect(Tok::RParen, "to close `(`")?;
+                let end = p.expect(Tok::RParen, "to close `(`")?;
                 Ok(Expr { span: span.to(end), ..first })
-            }
+            }),
             Tok::Ident(name) => {
                 if name == "inf" {
                     self.bump();
@@ -308,18 +337,18 @@ impl Parser {
                 }
                 self.bump();
                 match self.peek() {
-                    Tok::LBracket => {
-                        self.bump();
-                        let args = self.list(&Tok::RBracket)?;
-                        let end = self.expect(Tok::RBracket, "to close the index list")?;
+                    Tok::LBracket => self.nested(|p| {
+                        p.bump();
+                        let args = p.list(&Tok::RBracket)?;
+                        let end = p.expect(Tok::RBracket, "to close the index list")?;
                         Ok(Expr { kind: ExprKind::Index { name, name_span: span, args }, span: span.to(end) })
-                    }
-                    Tok::LParen => {
-                        self.bump();
-                        let args = self.list(&Tok::RParen)?;
-                        let end = self.expect(Tok::RParen, "to close the argument list")?;
+                    }),
+                    Tok::LParen => self.nested(|p| {
+                        p.bump();
+                        let args = p.list(&Tok::RParen)?;
+                        let end = p.expect(Tok::RParen, "to close the argument list")?;
                         Ok(Expr { kind: ExprKind::Call { func: name, args }, span: span.to(end) })
-                    }
+                    }),
                     _ => Ok(Expr { kind: ExprKind::Name(name), span }),
                 }
             }

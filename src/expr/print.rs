@@ -4,6 +4,7 @@
 use std::fmt::{self, Display, Formatter, Write};
 
 use super::ast::*;
+use super::chain::{inverse, is_chain_op, left_half, positive, LEFT_DEEP_MAX_OPERANDS};
 
 /// Precedence levels of constructs that are not binary operators.
 pub(crate) const PREC_IF: u8 = 0;
@@ -31,6 +32,73 @@ pub(crate) fn ends_in_sum(e: &Expr) -> bool {
         ExprKind::Neg(a) => ends_in_sum(a),
         ExprKind::Binary { op: BinOp::Mul | BinOp::Div | BinOp::Pow, rhs, .. } => ends_in_sum(rhs),
         _ => false,
+    }
+}
+
+/// Whether `e`'s left spine of one chain level, printed without parentheses, would be read
+/// back as a chain longer than the parser keeps left-deep (and so be rebuilt balanced).
+/// Such a tree's left operand is printed in parentheses to keep its shape; balanced trees have
+/// short spines, so this only happens for long left-deep chains built by hand.
+fn spine_too_long(e: &Expr) -> bool {
+    let ExprKind::Binary { op, .. } = &e.kind else { return false };
+    let level = op.precedence();
+    let mut operands = 1;
+    let mut cur = e;
+    while let ExprKind::Binary { op, lhs, .. } = &cur.kind {
+        if !is_chain_op(*op) || op.precedence() != level || operands > LEFT_DEEP_MAX_OPERANDS {
+            break;
+        }
+        operands += 1;
+        cur = lhs;
+    }
+    operands > LEFT_DEEP_MAX_OPERANDS
+}
+
+/// The operands of the chain `e` heads, each with the operator written before it, when `e` is
+/// exactly the balanced tree the parser builds from them: such a chain is printed flat, as it
+/// was written, and reads back as the same tree.
+fn balanced_chain(e: &Expr) -> Option<Vec<(BinOp, &Expr)>> {
+    let ExprKind::Binary { op, .. } = &e.kind else { return None };
+    if !is_chain_op(*op) {
+        return None;
+    }
+    let mut items = Vec::new();
+    flatten(e, op.precedence(), false, &mut items);
+    if items.len() <= LEFT_DEEP_MAX_OPERANDS || !is_balanced(e, &items) {
+        return None;
+    }
+    let lead = positive(*op);
+    Some(items.into_iter().map(|(negated, x)| (if negated { inverse(lead) } else { lead }, x)).collect())
+}
+
+/// Operands of the chain at `level` under `e`, each with whether it is subtracted (divided).
+fn flatten<'a>(e: &'a Expr, level: u8, negated: bool, out: &mut Vec<(bool, &'a Expr)>) {
+    match &e.kind {
+        ExprKind::Binary { op, lhs, rhs } if is_chain_op(*op) && op.precedence() == level => {
+            flatten(lhs, level, negated, out);
+            flatten(rhs, level, negated != matches!(op, BinOp::Sub | BinOp::Div), out);
+        }
+        _ => out.push((negated, e)),
+    }
+}
+
+/// Whether `e` has the shape `chain::balanced` gives `items` (the same split, the same operators).
+fn is_balanced(e: &Expr, items: &[(bool, &Expr)]) -> bool {
+    let (left, right) = items.split_at(left_half(items.len()));
+    match (left.first(), right.first(), &e.kind) {
+        (None, Some((_, only)), _) if right.len() == 1 => std::ptr::eq(e, *only),
+        (Some((lead, _)), Some((right_lead, _)), ExprKind::Binary { op, lhs, rhs }) => {
+            let expected = if lead == right_lead { positive(*op) } else { inverse(positive(*op)) };
+            *op == expected && is_balanced(lhs, left) && is_balanced(rhs, right)
+        }
+        _ => false,
+    }
+}
+
+fn write_op(f: &mut Formatter, op: BinOp) -> fmt::Result {
+    match op {
+        BinOp::Mul | BinOp::Div | BinOp::Pow => f.write_str(op.symbol()),
+        _ => write!(f, " {} ", op.symbol()),
     }
 }
 
@@ -97,6 +165,24 @@ impl Display for Expr {
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 let p = op.precedence();
+                if let Some(items) = balanced_chain(self) {
+                    for (k, (item_op, x)) in items.iter().enumerate() {
+                        if k > 0 {
+                            write_op(f, *item_op)?;
+                        }
+                        // Each operand is read as one, except that a `sum` would take the
+                        // product that follows it.
+                        let next_multiplies =
+                            items.get(k + 1).is_some_and(|(o, _)| matches!(o, BinOp::Mul | BinOp::Div));
+                        let min = match k {
+                            _ if next_multiplies && ends_in_sum(x) => PREC_ATOM,
+                            0 => p,
+                            _ => p + 1,
+                        };
+                        child(f, x, min)?;
+                    }
+                    return Ok(());
+                }
                 // Left-associative operators need the right operand to bind tighter;
                 // `^` is right-associative, so the left one must.
                 let (lmin, rmin) = match op {
@@ -106,12 +192,18 @@ impl Display for Expr {
                 };
                 // `sum{…} body` takes the product after it, so a left operand of `*`
                 // or `/` that ends in a sum must be closed off.
-                let lmin = if matches!(op, BinOp::Mul | BinOp::Div) && ends_in_sum(lhs) { PREC_ATOM } else { lmin };
+                // A left operand printed as a long flat chain would run into this one.
+                let lhs_prints_flat = is_chain_op(*op) && precedence(lhs) == p && balanced_chain(lhs).is_some();
+                let lmin = if matches!(op, BinOp::Mul | BinOp::Div) && ends_in_sum(lhs)
+                    || spine_too_long(self)
+                    || lhs_prints_flat
+                {
+                    PREC_ATOM
+                } else {
+                    lmin
+                };
                 child(f, lhs, lmin)?;
-                match op {
-                    BinOp::Mul | BinOp::Div | BinOp::Pow => f.write_str(op.symbol())?,
-                    _ => write!(f, " {} ", op.symbol())?,
-                }
+                write_op(f, *op)?;
                 child(f, rhs, rmin)
             }
             ExprKind::Sum { over, body } => {
