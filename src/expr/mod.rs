@@ -94,7 +94,7 @@ pub fn parse_indexing_with(src: &str, limits: &ParseLimits) -> Result<Indexing, 
 /// The error for an expression that nests deeper than `max_depth`, pointing at `span`.
 fn too_deep(max_depth: usize, span: Span) -> ParseError {
     ParseError::new(format!("expression nests deeper than {max_depth} levels"), span)
-        .help("flatten it or split it into parameters (a computed parameter, or several constraints)")
+        .help("flatten it or split it into parameters (a computed parameter, or several constraints); or raise the limit with `--max depth=N`")
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ impl Parser {
                 format!("expression is {} bytes long, over the limit of {} bytes", src.len(), limits.max_len),
                 Span::new(cut, src.len()),
             )
-            .help("split it into computed parameters or several constraints"));
+            .help("split it into computed parameters or several constraints, or raise the limit with `--max expression_bytes=N`"));
         }
         Ok(Parser { toks: tokenize(src)?, pos: 0, depth: 0, max_depth: limits.max_depth })
     }

@@ -167,7 +167,8 @@ pub fn load_str(text: &str, origin: &str, opts: &Options) -> (Option<Formulation
             return (None, diags);
         }
     };
-    let mut l = Loader { diags: &mut diags };
+    let parse_limits = expr::ParseLimits { max_depth: opts.limits.depth, max_len: opts.limits.expression_bytes };
+    let mut l = Loader { diags: &mut diags, parse_limits };
     let Some(mut f) = l.formulation(value) else { return (None, diags) };
     // Text has no folder of its own: `BesideModel` means none.
     f.data = match &opts.data {
@@ -229,6 +230,7 @@ pub fn is_identifier(name: &str) -> bool {
 
 struct Loader<'a> {
     diags: &'a mut Diagnostics,
+    parse_limits: expr::ParseLimits,
 }
 
 const TOP_KEYS: &[&str] = &["name", "description", "sets", "parameters", "variables", "objective", "constraints"];
@@ -298,8 +300,13 @@ impl Loader<'_> {
         }
     }
 
-    fn parse<T>(&mut self, src: &str, path: &str, f: fn(&str) -> Result<T, expr::ParseError>) -> Option<Text<T>> {
-        match f(src) {
+    fn parse<T>(
+        &mut self,
+        src: &str,
+        path: &str,
+        f: fn(&str, &expr::ParseLimits) -> Result<T, expr::ParseError>,
+    ) -> Option<Text<T>> {
+        match f(src, &self.parse_limits) {
             Ok(ast) => Some(Text { src: src.to_string(), path: path.to_string(), ast }),
             Err(e) => {
                 self.diags.push(Diagnostic::from_parse(path, src, e));
@@ -421,8 +428,8 @@ impl Loader<'_> {
                     return None;
                 };
                 let off = lo.len() + 2;
-                let lo_t = self.parse(lo, &path, expr::parse_expr);
-                let hi_t = match expr::parse_expr(hi) {
+                let lo_t = self.parse(lo, &path, expr::parse_expr_with);
+                let hi_t = match expr::parse_expr_with(hi, &self.parse_limits) {
                     Ok(ast) => Some(Text { src: hi.to_string(), path: path.clone(), ast }),
                     Err(mut e) => {
                         e.span = Span::new(e.span.start + off, e.span.end + off);
@@ -476,7 +483,7 @@ impl Loader<'_> {
         let mut out = Vec::new();
         for (k, item) in items.iter().enumerate() {
             let p = if v.is_some_and(Value::is_array) { format!("{path}[{k}]") } else { path.clone() };
-            if let Some(ix) = self.parse(item, &p, expr::parse_indexing) {
+            if let Some(ix) = self.parse(item, &p, expr::parse_indexing_with) {
                 if ix.ast.filter.is_some() {
                     self.err(Code::InvalidValue, &p, "a filter is not allowed in `over`").help = Some(
                         "declare the entity over a set of exactly the wanted elements (a tuple set for sparse pairs)"
@@ -504,7 +511,7 @@ impl Loader<'_> {
         match v {
             Value::Number(n) => def.source = ParamSource::Scalar(n.as_f64()?),
             Value::String(s) => {
-                def.source = ParamSource::Expression(self.parse(s, &path, expr::parse_expr)?);
+                def.source = ParamSource::Expression(self.parse(s, &path, expr::parse_expr_with)?);
             }
             Value::Object(m) => {
                 self.check_keys(
@@ -539,7 +546,7 @@ impl Loader<'_> {
                     },
                     Some("expression") => {
                         let src = self.string(&m["expression"], &join(&path, "expression"))?;
-                        ParamSource::Expression(self.parse(&src, &join(&path, "expression"), expr::parse_expr)?)
+                        ParamSource::Expression(self.parse(&src, &join(&path, "expression"), expr::parse_expr_with)?)
                     }
                     Some(_) => {
                         let file = self.string(&m["file"], &join(&path, "file"))?;
@@ -589,7 +596,7 @@ impl Loader<'_> {
                 return None;
             }
         };
-        self.parse(&src, path, expr::parse_expr)
+        self.parse(&src, path, expr::parse_expr_with)
     }
 
     fn var(&mut self, name: &str, v: &Value) -> Option<VarDef> {
@@ -676,7 +683,7 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let expression = self.parse(&src, "objective.expression", expr::parse_expr)?;
+        let expression = self.parse(&src, "objective.expression", expr::parse_expr_with)?;
         Some(ObjectiveDef { sense: sense?, expression })
     }
 
@@ -690,7 +697,7 @@ impl Loader<'_> {
                 let forall = m
                     .get("forall")
                     .and_then(|f| self.string(f, &join(&path, "forall")))
-                    .and_then(|f| self.parse(&f, &join(&path, "forall"), expr::parse_indexing));
+                    .and_then(|f| self.parse(&f, &join(&path, "forall"), expr::parse_indexing_with));
                 let Some(e) = m.get("expression") else {
                     self.err(Code::InvalidValue, &join(&path, "expression"), "missing `expression`");
                     return None;
@@ -712,7 +719,7 @@ impl Loader<'_> {
             }
         };
         let expr_path = if v.is_string() { path.clone() } else { join(&path, "expression") };
-        let expression = self.parse(&expr_src, &expr_path, expr::parse_relation)?;
+        let expression = self.parse(&expr_src, &expr_path, expr::parse_relation_with)?;
         Some(ConstraintDef { name: name.to_string(), path, forall, expression, description })
     }
 }
