@@ -92,9 +92,13 @@ start() {
     return
   fi
   [ -x "$server" ] && [ -f "$model" ] || { say "run '$0 install' first"; exit 1; }
+  # On a CPU with AMX, weight repacking selects ggml's AMX kernels, which crash (SIGSEGV) where
+  # the kernel does not grant the process AMX tile state, as in this project's VMs.
+  local repack=()
+  grep -q amx_tile /proc/cpuinfo 2>/dev/null && repack=(--no-repack)
   # Busy-waiting OpenMP threads cut generation speed 3-4x on a shared 2-core machine.
   OMP_WAIT_POLICY=PASSIVE nohup "$server" --model "$model" --alias qwen --host 127.0.0.1 --port "$port" \
-    --ctx-size 8192 --threads "$(nproc)" --poll 0 --parallel 1 >"$logfile" 2>&1 &
+    --ctx-size 8192 --threads "$(nproc)" --poll 0 --parallel 1 "${repack[@]}" >"$logfile" 2>&1 &
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
     if curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; then

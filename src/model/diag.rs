@@ -126,9 +126,9 @@ impl Display for Diagnostic {
 
 /// Most characters of a source shown under a diagnostic: sources go into LLM repair prompts,
 /// and an expression can be 100 KB long.
-const SNIPPET_CHARS: usize = 120;
+const SNIPPET_CHARS: usize = 1000;
 /// Characters shown before the caret when a source has to be shortened.
-const SNIPPET_CHARS_BEFORE: usize = 40;
+const SNIPPET_CHARS_BEFORE: usize = 300;
 
 /// The part of `src` to show around `span`, and the caret line under it.
 ///
