@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use crate::compile::{compile, Compiled};
+use crate::model::diag::with_suggestion_budget;
 use crate::model::eval::with_iteration_budget;
 use crate::model::{build, load_file, load_str, Code, Diagnostic, Diagnostics, Formulation, Model, Options};
 
@@ -36,6 +37,10 @@ pub const MAX_DIAGNOSTICS: usize = 100;
 /// Loads, builds and compiles; `Err` holds every diagnostic (errors and warnings) when any
 /// is an error.
 pub fn check(source: Source, opts: &Options) -> Result<Checked, Diagnostics> {
+    with_suggestion_budget(MAX_DIAGNOSTICS, || check_within_budgets(source, opts))
+}
+
+fn check_within_budgets(source: Source, opts: &Options) -> Result<Checked, Diagnostics> {
     let (formulation, mut diags) = match source {
         Source::File(path) => load_file(path, opts),
         Source::Text { text, origin } => load_str(text, origin, opts),

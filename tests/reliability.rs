@@ -245,3 +245,23 @@ fn invalid_json_beside_multibyte_text_is_a_diagnostic_not_a_panic() {
     let o = optform(&["check", "/nonexistent/model.json"]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn thousands_of_unknown_names_give_a_hundred_diagnostics_and_a_count_of_the_rest() {
+    // A 550 KB generated file: 5,000 variables and 5,000 constraints, each with a misspelt
+    // name. Each suggestion scans every name, so they stop with the diagnostics shown.
+    let name = |k: usize| format!("quantity_of_product_{k:05}_x");
+    let vars: Vec<String> = (0..5000).map(|k| format!(r#""{}": {{}}"#, name(k))).collect();
+    let cons: Vec<String> =
+        (0..5000).map(|k| format!(r#""c{k}": "quantiti_of_produkt_{k:05}_y + {} <= 10""#, name(k))).collect();
+    let text = format!(
+        r#"{{"variables": {{{}}}, "objective": {{"sense": "max", "expression": "0"}}, "constraints": {{{}}}}}"#,
+        vars.join(","),
+        cons.join(",")
+    );
+    let d = errors_of(&text, &Options::default());
+    assert_eq!(d.0.len(), optform::check::MAX_DIAGNOSTICS + 1);
+    assert!(d.0.last().unwrap().message.contains("4900 more diagnostics not shown"), "{}", d.0.last().unwrap());
+    let suggested = d.0.iter().filter(|x| x.help.as_deref().is_some_and(|h| h.starts_with("did you mean"))).count();
+    assert!(suggested > 0 && suggested <= optform::check::MAX_DIAGNOSTICS, "{suggested} suggestions");
+}

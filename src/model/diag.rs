@@ -232,6 +232,36 @@ impl Display for Diagnostics {
 /// Names longer than this get no suggestion: a typo hint is not worth comparing them.
 const MAX_SUGGESTED_NAME_CHARS: usize = 64;
 
+thread_local! {
+    /// Suggestions this thread may still compute. A check shows at most 100 diagnostics, so
+    /// the thousandth unknown name of a generated file need not cost a scan of every name.
+    static SUGGESTIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+/// Runs `f` with at most `limit` "did you mean" suggestions computed in it.
+pub fn with_suggestion_budget<T>(limit: usize, f: impl FnOnce() -> T) -> T {
+    let before = SUGGESTIONS.with(|s| s.replace(limit));
+    let out = f();
+    SUGGESTIONS.with(|s| s.set(before));
+    out
+}
+
+/// Whether a suggestion would still be computed: callers whose candidate list is costly to
+/// build ask first.
+pub fn may_suggest() -> bool {
+    SUGGESTIONS.with(|s| s.get() > 0)
+}
+
+fn take_suggestion() -> bool {
+    SUGGESTIONS.with(|s| match s.get().checked_sub(1) {
+        Some(left) => {
+            s.set(left);
+            true
+        }
+        None => false,
+    })
+}
+
 /// The closest candidate to a misspelt name, if one is close enough to be a likely typo:
 /// at most a third of the longer name's characters (at least 1) edits away, and fewer edits
 /// than the name has characters. Case is ignored; the first of equally close ones wins.
@@ -240,7 +270,7 @@ const MAX_SUGGESTED_NAME_CHARS: usize = 64;
 /// is a lower bound on edit distance) is skipped without reading it, and the distance is
 /// computed only within the band of the best distance still useful, stopping early.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    if name.chars().nth(MAX_SUGGESTED_NAME_CHARS).is_some() {
+    if name.chars().nth(MAX_SUGGESTED_NAME_CHARS).is_some() || !take_suggestion() {
         return None;
     }
     let name: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();

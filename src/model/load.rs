@@ -323,11 +323,11 @@ impl Loader<'_> {
             return None;
         };
         self.check_keys(m, "", TOP_KEYS);
-        let mut f = Formulation::default();
-        f.name = match m.get("name") {
+        let name = match m.get("name") {
             Some(v) => self.model_name(v).unwrap_or_default(),
             None => String::from("model"),
         };
+        let mut f = Formulation { name, ..Default::default() };
         f.description = m.get("description").and_then(|v| self.string(v, "description"));
         if let Some(sets) = m.get_mut("sets").filter(|v| self.object(v, "sets", "`sets`").is_some()) {
             for (name, v) in sets.as_object_mut().expect("checked") {

@@ -159,7 +159,8 @@ impl<'a, 'w> Resolver<'a, 'w> {
     }
 
     fn unknown_name(&mut self, name: &str, span: Span, what: &str) {
-        let mut help = did_you_mean(name, self.all_names());
+        // Building the sorted list of every name costs more than the suggestion itself.
+        let mut help = if super::diag::may_suggest() { did_you_mean(name, self.all_names()) } else { None };
         if help.is_none() && self.world.names.lookup(name).is_some() {
             help = Some(format!("`{name}` is a set element; write it in quotes: '{name}'"));
         }
