@@ -106,9 +106,13 @@ pub fn summary_text(run: &Run) -> String {
 }
 
 fn report_md(run: &Run) -> String {
+    use crate::render::escape::md_text;
     let mut s = String::new();
     let _ = writeln!(s, "# optform solve\n\n## Problem\n\n{}\n\n## Answer\n", run.problem.trim());
-    let _ = writeln!(s, "{}", summary_text(run).trim_end().replace('\n', "  \n"));
+    // The summary and the round errors quote what the LLM wrote (element names, messages):
+    // escaped, so a reply can form no HTML, link or math in the report.
+    let summary: Vec<String> = summary_text(run).trim_end().lines().map(md_text).collect();
+    let _ = writeln!(s, "{}", summary.join("  \n"));
     if let Some(f) = formulation(run) {
         let rendered = render_markdown(f).unwrap_or_else(|e| format!("(the formulation could not be rendered: {e})"));
         // The rendered document's headings go two levels down, under "Formulation".
@@ -128,7 +132,7 @@ fn report_md(run: &Run) -> String {
             r.outcome,
             r.usage.completion_tokens,
             r.latency_ms as f64 / 1000.0,
-            r.error.as_deref().unwrap_or("").replace('|', "\\|").replace('\n', " ")
+            md_text(r.error.as_deref().unwrap_or(""))
         );
     }
     s
