@@ -265,3 +265,31 @@ fn thousands_of_unknown_names_give_a_hundred_diagnostics_and_a_count_of_the_rest
     let suggested = d.0.iter().filter(|x| x.help.as_deref().is_some_and(|h| h.starts_with("did you mean"))).count();
     assert!(suggested > 0 && suggested <= optform::check::MAX_DIAGNOSTICS, "{suggested} suggestions");
 }
+
+#[test]
+fn deep_and_long_expressions_end_cleanly_in_the_cli() {
+    let d = dir("deep");
+    // 5,000 nested parentheses crashed `check` with a stack overflow.
+    let deep = d.join("deep.json");
+    std::fs::write(&deep, model(&format!(r#"{{"c": "{}x{} <= 4"}}"#, "(".repeat(5000), ")".repeat(5000)))).unwrap();
+    let o = optform(&["check", deep.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("nests deeper than 64 levels") && stderr(&o).contains("--max depth=N"),
+        "{}",
+        stderr(&o)
+    );
+    // A flat sum of 20,000 terms (800 overflowed `solve`) is a tree of logarithmic depth.
+    let flat = d.join("flat.json");
+    std::fs::write(&flat, model(&format!(r#"{{"c": "{} <= 40000"}}"#, vec!["x"; 20_000].join(" + ")))).unwrap();
+    let o = optform(&["run", flat.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("objective (maximize) = 2"), "x <= 40000/20000");
+    // Past the length limit, the error names the flag that raises it.
+    let long = d.join("long.json");
+    std::fs::write(&long, model(&format!(r#"{{"c": "{} <= 1"}}"#, vec!["x"; 60_000].join(" + ")))).unwrap();
+    let o = optform(&["check", long.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--max expression_bytes=N"), "{}", stderr(&o));
+    assert_eq!(optform(&["check", long.to_str().unwrap(), "--max", "expression_bytes=1e6"]).status.code(), Some(0));
+}
