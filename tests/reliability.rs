@@ -293,3 +293,12 @@ fn deep_and_long_expressions_end_cleanly_in_the_cli() {
     assert!(stderr(&o).contains("--max expression_bytes=N"), "{}", stderr(&o));
     assert_eq!(optform(&["check", long.to_str().unwrap(), "--max", "expression_bytes=1e6"]).status.code(), Some(0));
 }
+
+#[test]
+fn verbose_json_keeps_stdout_one_json_document_and_logs_to_stderr() {
+    let o = optform(&["run", "examples/knapsack.json", "--verbose", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is one JSON document");
+    assert_eq!(doc["status"], "optimal");
+    assert!(stderr(&o).contains("Coefficient ranges"), "HiGHS's log is on stderr: {}", stderr(&o));
+}

@@ -423,7 +423,7 @@ struct RunArgs {
     /// List variables that are zero too.
     #[arg(long)]
     all: bool,
-    /// Show HiGHS's log (on stdout).
+    /// Show HiGHS's log (on stderr, so --json stays clean).
     #[arg(long)]
     verbose: bool,
     #[command(flatten)]

@@ -19,6 +19,8 @@ pub struct Highs {
     /// The token HiGHS's interrupt callback reads; boxed so its address stays fixed while
     /// HiGHS holds it, and dropped only after the instance.
     interrupt: Option<Box<Cancel>>,
+    /// Whether HiGHS's log is wanted (it then goes to stderr, through the callback).
+    verbose: bool,
 }
 
 impl Drop for Highs {
@@ -31,14 +33,25 @@ impl Drop for Highs {
 
 /// The callback HiGHS polls during simplex, IPM, QP and branch-and-bound: it asks HiGHS to
 /// stop once the token is cancelled. It only reads atomics, so HiGHS may call it from any
-/// thread, and it cannot panic across the C boundary.
+/// thread, and it cannot panic across the C boundary. With `--verbose` it also receives
+/// HiGHS's log lines and writes them to stderr: HiGHS's own console log goes to stdout, which
+/// must stay clean for `--json`.
 unsafe extern "C" fn interrupt(
-    _kind: c_int,
-    _message: *const c_char,
+    kind: c_int,
+    message: *const c_char,
     _data_out: *const HighsCallbackDataOut,
     data_in: *mut HighsCallbackDataIn,
     token: *mut c_void,
 ) {
+    if kind == kHighsCallbackLogging as c_int {
+        if !message.is_null() {
+            // SAFETY: HiGHS passes a NUL-terminated log line.
+            let line = unsafe { std::ffi::CStr::from_ptr(message) };
+            use std::io::Write as _;
+            let _ = std::io::stderr().write_all(line.to_bytes());
+        }
+        return;
+    }
     if data_in.is_null() || token.is_null() {
         return;
     }
@@ -68,15 +81,13 @@ fn ok(status: HighsInt, what: &str) -> Result<(), String> {
 }
 
 impl Highs {
-    /// A silent instance: HiGHS logs to stdout, which must stay clean for `--json`.
+    /// An instance that never writes to stdout, which must stay clean for `--json`. With
+    /// `verbose`, its log reaches stderr through the callback ([`Highs::set_interrupt`]).
     pub fn new(verbose: bool) -> Highs {
         // SAFETY: plain constructor.
-        let h = Highs { ptr: unsafe { Highs_create() }, interrupt: None };
+        let h = Highs { ptr: unsafe { Highs_create() }, interrupt: None, verbose };
         h.set_bool("output_flag", verbose).expect("output_flag exists");
-        if verbose {
-            // HiGHS writes its log to stdout; `--verbose` is for people, not for `--json`.
-            h.set_bool("log_to_console", true).expect("log_to_console exists");
-        }
+        h.set_bool("log_to_console", false).expect("log_to_console exists");
         h
     }
 
@@ -107,6 +118,10 @@ impl Highs {
         for kind in INTERRUPTS {
             // SAFETY: valid instance and a callback kind HiGHS defines.
             ok(unsafe { Highs_startCallback(self.ptr, kind) }, "an interrupt callback kind")?;
+        }
+        if self.verbose {
+            // SAFETY: as above.
+            ok(unsafe { Highs_startCallback(self.ptr, kHighsCallbackLogging) }, "the logging callback")?;
         }
         Ok(())
     }
