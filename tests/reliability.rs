@@ -302,3 +302,14 @@ fn verbose_json_keeps_stdout_one_json_document_and_logs_to_stderr() {
     assert_eq!(doc["status"], "optimal");
     assert!(stderr(&o).contains("Coefficient ranges"), "HiGHS's log is on stderr: {}", stderr(&o));
 }
+
+#[test]
+fn an_explicit_config_file_that_does_not_exist_is_a_usage_error() {
+    for cmd in [vec!["solve", "examples/diet.txt"], vec!["bench", "nl4opt", "--limit", "1"]] {
+        let mut args = cmd.clone();
+        args.extend(["--config", "/nonexistent/optform.toml", "--offline", "--cache", "/nonexistent/cache"]);
+        let o = optform(&args);
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--config /nonexistent/optform.toml: no such file"), "{cmd:?}: {}", stderr(&o));
+    }
+}

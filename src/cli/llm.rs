@@ -13,7 +13,12 @@ use crate::solve::{self, Status};
 
 pub(super) fn client(a: &LlmArgs) -> Result<crate::llm::Client, String> {
     use crate::llm::config;
-    let file = config::read_file_config(&a.config)?;
+    let file = match &a.config {
+        // An explicit file that is missing is a mistake, not "no settings".
+        Some(path) if !path.exists() => return Err(format!("--config {}: no such file", path.display())),
+        Some(path) => config::read_file_config(path)?,
+        None => config::read_file_config(Path::new("optform.toml"))?,
+    };
     let flags = config::Overrides {
         base_url: a.base_url.clone(),
         model: a.model.clone(),

@@ -156,9 +156,10 @@ struct LlmArgs {
     /// Replay from --cache only; a request not in the cache is an error.
     #[arg(long, requires = "cache")]
     offline: bool,
-    /// Settings file.
-    #[arg(long, value_name = "FILE", default_value = "optform.toml")]
-    config: PathBuf,
+    /// Settings file (default: optform.toml in the current folder, if there is one). A file
+    /// named here must exist.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Most tokens per answer.
     #[arg(long, default_value_t = 4096)]
     max_tokens: u32,
