@@ -153,6 +153,9 @@ async fn bench_cli_reports_and_score_gates_regressions() {
     assert_eq!(metrics["datasets"]["toy"]["failures"]["wrong-objective"], 1);
     let junit = std::fs::read_to_string(d.join("junit.xml")).unwrap();
     assert!(junit.contains("tests=\"4\" failures=\"1\""), "{junit}");
+    // People read the failure message: no Rust debug text (`Objective(99.0)`, `Some(..)`).
+    assert!(junit.contains("expected objective 99, got optimal, objective 3"), "{junit}");
+    assert!(!junit.contains("Some(") && !junit.contains("Objective("), "{junit}");
 
     let baseline = d.join("baseline.json");
     let score = |args: &[&str]| Command::new(bin).arg("score").args(args).output().unwrap();
@@ -182,5 +185,8 @@ async fn bench_cli_reports_and_score_gates_regressions() {
     assert!(text.contains("newly failing: t-2") && text.contains("REGRESSION"), "{text}");
     let tolerant = score(&[worse.to_str().unwrap(), "--baseline", baseline.to_str().unwrap(), "--max-drop", "30"]);
     assert!(tolerant.status.success());
-    assert_eq!(score(&[good.to_str().unwrap(), "--fail-under", "0.9"]).status.code(), Some(1));
+    // --fail-under is in percent, like --max-drop and the reports (the good run scores 75 %).
+    assert_eq!(score(&[good.to_str().unwrap(), "--fail-under", "90"]).status.code(), Some(1));
+    assert_eq!(score(&[good.to_str().unwrap(), "--fail-under", "70"]).status.code(), Some(0));
+    assert_eq!(score(&[good.to_str().unwrap(), "--fail-under", "150"]).status.code(), Some(2));
 }

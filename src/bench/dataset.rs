@@ -25,6 +25,17 @@ impl Expected {
     }
 }
 
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Expected::Objective(v) => write!(f, "objective {}", crate::solve::pretty(*v)),
+            Expected::Infeasible => f.write_str("infeasible"),
+            Expected::Unbounded => f.write_str("unbounded"),
+            Expected::Unknown => f.write_str("no label"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
     pub id: String,

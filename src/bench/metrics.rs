@@ -227,7 +227,12 @@ pub fn junit(lines: &[ResultLine]) -> String {
             if l.correct {
                 s.push_str("/>\n");
             } else {
-                let msg = format!("{}: expected {:?}, got {:?} {:?}", l.class, l.expected, l.status, l.objective);
+                let got = match (l.status.as_deref(), l.objective) {
+                    (Some(status), Some(v)) => format!("{status}, objective {}", crate::solve::pretty(v)),
+                    (Some(status), None) => status.to_string(),
+                    (None, _) => "no answer".to_string(),
+                };
+                let msg = format!("{}: expected {}, got {got}", l.class, l.expected);
                 let _ = writeln!(s, ">\n      <failure message=\"{}\"/>\n    </testcase>", xml(&msg));
             }
         }

@@ -32,7 +32,7 @@ pub(super) fn datasets(a: DatasetsArgs) -> i32 {
         [cmd, name, id] if cmd == "show" => match dataset::find(name, None) {
             Ok(d) => match d.items.iter().find(|i| &i.id == id) {
                 Some(item) => {
-                    report::out(&format!("{}\n\nexpected: {:?}\n", item.question.trim(), item.expected));
+                    report::out(&format!("{}\n\nexpected: {}\n", item.question.trim(), item.expected));
                     exit::OK
                 }
                 None => {
@@ -169,11 +169,10 @@ pub(super) fn score(a: ScoreArgs) -> i32 {
     }
     if let Some(min) = a.fail_under {
         for (name, d) in &m {
-            if d.accuracy < min {
+            if 100.0 * d.accuracy < min {
                 text.push_str(&format!(
-                    "{name}: accuracy {:.1} % is under --fail-under {:.1} %\n",
-                    100.0 * d.accuracy,
-                    100.0 * min
+                    "{name}: accuracy {:.1} % is under --fail-under {min:.1} %\n",
+                    100.0 * d.accuracy
                 ));
                 failed = true;
             }

@@ -307,6 +307,14 @@ struct BenchArgs {
     quiet: bool,
 }
 
+fn percent(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        Ok(_) => Err("a percentage from 0 to 100 (e.g. 80 for 80 %)".into()),
+        Err(_) => Err("a number, e.g. 80".into()),
+    }
+}
+
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let (k, n) = s.split_once('/').ok_or("write K/N, e.g. 3/8")?;
     let (k, n): (usize, usize) = (k.parse().map_err(|_| "K is a number")?, n.parse().map_err(|_| "N is a number")?);
@@ -327,8 +335,9 @@ struct ScoreArgs {
     /// Allowed accuracy drop per dataset, in percentage points.
     #[arg(long, default_value_t = 0.0)]
     max_drop: f64,
-    /// Exit 1 if any dataset's accuracy is below this (0–1).
-    #[arg(long)]
+    /// Exit 1 if any dataset's accuracy is below this, in percent (0–100), the unit of
+    /// --max-drop and of the reports.
+    #[arg(long, value_name = "PERCENT", value_parser = percent)]
     fail_under: Option<f64>,
     /// Record this run as the baseline.
     #[arg(long, value_name = "FILE")]
