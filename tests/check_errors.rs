@@ -58,8 +58,8 @@ fn warnings_alone_do_not_fail_the_check() {
 }
 
 #[test]
-fn a_missing_file_is_a_clear_error() {
+fn a_missing_file_is_a_clear_usage_error() {
     let (code, _, stderr) = check("does_not_exist.json");
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "as for every command's unreadable input");
     assert!(stderr.contains("cannot read the model file"), "{stderr}");
 }

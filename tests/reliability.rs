@@ -242,8 +242,12 @@ fn invalid_json_beside_multibyte_text_is_a_diagnostic_not_a_panic() {
         let shown = d.to_string();
         assert!(has(&d, Code::InvalidJson, "invalid JSON"), "{text}: {shown}");
     }
-    let o = optform(&["check", "/nonexistent/model.json"]);
-    assert_eq!(o.status.code(), Some(1));
+    // A file that cannot be read is a usage error in every command.
+    for cmd in ["check", "run", "render", "solve"] {
+        let o = optform(&[cmd, "/nonexistent/model.json", "--to", "lp"][..if cmd == "render" { 4 } else { 2 }]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
+        assert!(stderr(&o).contains("/nonexistent/model.json"), "{cmd}: {}", stderr(&o));
+    }
 }
 
 #[test]

@@ -37,7 +37,7 @@ Examples:
 Exit codes:
   0  success (check: no errors; run: verified optimum)
   1  the formulation has errors (printed with element path, caret and fix)
-  2  usage error
+  2  usage error, or an input file that cannot be read
   3  infeasible
   4  unbounded, or infeasible-or-unbounded
   5  stopped at a time or iteration limit, or solve's --deadline (best answer so far reported)
@@ -485,7 +485,13 @@ fn prepare(path: &std::path::Path, input: &InputArgs, json: bool) -> Result<Chec
     };
     check_source(Source::File(path), &opts).map_err(|diags| {
         report::diagnostics(&diags, json);
-        exit::MODEL_ERROR
+        // A model file that cannot be read is a usage error, as an unreadable problem file is
+        // for `solve`: the same failure has the same exit code in every command.
+        if diags.0.iter().any(|d| d.code == crate::model::Code::Io) {
+            exit::USAGE
+        } else {
+            exit::MODEL_ERROR
+        }
     })
 }
 
