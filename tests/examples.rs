@@ -114,3 +114,23 @@ fn run_report_snapshots() {
         insta::assert_snapshot!(format!("run_{name}"), run_text(name));
     }
 }
+
+#[test]
+fn run_names_the_conflict_of_an_infeasible_model_and_the_ray_of_an_unbounded_one() {
+    let run = |name: &str, json: bool| {
+        let mut args = vec!["run".to_string(), example(name).display().to_string()];
+        if json {
+            args.push("--json".into());
+        }
+        std::process::Command::new(env!("CARGO_BIN_EXE_optform")).args(&args).output().unwrap()
+    };
+    let text = String::from_utf8_lossy(&run("infeasible", false).stdout).into_owned();
+    assert!(
+        text.contains("these constraints conflict (an irreducible infeasible subsystem): oven_hours, white_contract, rye_contract"),
+        "{text}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&run("infeasible", true).stdout).unwrap();
+    assert_eq!(doc["conflicting_constraints"], serde_json::json!(["oven_hours", "white_contract", "rye_contract"]));
+    let doc: serde_json::Value = serde_json::from_slice(&run("unbounded", true).stdout).unwrap();
+    assert_eq!(doc["unbounded_ray"], serde_json::json!(["gadgets"]));
+}

@@ -143,10 +143,15 @@ fn the_iis_computation_honours_the_token() {
         "constraints": { "a": "x + y <= 4", "b": "x + y <= -6", "c": "x <= 10" }
     });
     let c = compiled(&infeasible);
-    assert_eq!(solve::conflicting_rows(&c, &Default::default()), [1]);
+    assert_eq!(solve::conflicting_rows(&c, &Default::default(), solve::IisSearch::Light), [1]);
     let cancelled = Cancel::default();
     cancelled.cancel();
-    assert!(solve::conflicting_rows(&c, &solve::Options { cancel: cancelled, ..Default::default() }).is_empty());
+    assert!(solve::conflicting_rows(
+        &c,
+        &solve::Options { cancel: cancelled, ..Default::default() },
+        solve::IisSearch::Irreducible
+    )
+    .is_empty());
 }
 
 #[test]
@@ -200,9 +205,12 @@ const GOOD: &str = r#"{"name":"toys","variables":{"cars":"integer","dolls":"inte
 async fn solve_cli(dir: &Path, url: &str, extra: &[&str]) -> std::process::Output {
     let problem = dir.join("problem.txt");
     std::fs::write(&problem, "A toy shop makes cars and dolls. Maximize profit.").unwrap();
+    // An empty settings file: no optform.toml of the working folder applies.
+    let settings = dir.join("empty.toml");
+    std::fs::write(&settings, "").unwrap();
     tokio::process::Command::new(env!("CARGO_BIN_EXE_optform"))
         .args(["solve", problem.to_str().unwrap(), "--quiet", "--retries", "0"])
-        .args(["--base-url", url, "--model", "scripted", "--config", dir.join("none.toml").to_str().unwrap()])
+        .args(["--base-url", url, "--model", "scripted", "--config", settings.to_str().unwrap()])
         .args(extra)
         .output()
         .await

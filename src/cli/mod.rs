@@ -527,8 +527,27 @@ fn run(a: RunArgs) -> i32 {
         (Some(x), Some(obj)) => Some(solve::verify(model, compiled, x, obj, a.tolerance)),
         _ => None,
     };
-    let view =
-        report::RunView { model, compiled, outcome: &outcome, verification: verification.as_ref(), diags, all: a.all };
+    // Why there is no answer, by name: the rows HiGHS's IIS names, the columns of the ray.
+    const SHOWN: usize = 50;
+    let conflict: Vec<String> = match outcome.status {
+        Status::Infeasible => solve::conflicting_rows(compiled, &opts, solve::IisSearch::Irreducible)
+            .into_iter()
+            .take(SHOWN)
+            .map(|r| compiled.row_name(model, r))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let ray: Vec<String> = outcome.unbounded_columns.iter().take(SHOWN).map(|&c| model.col_name(c)).collect();
+    let view = report::RunView {
+        model,
+        compiled,
+        outcome: &outcome,
+        verification: verification.as_ref(),
+        diags,
+        all: a.all,
+        conflict: &conflict,
+        ray: &ray,
+    };
     let written = if a.json {
         match serde_json::to_string_pretty(&view.to_json()) {
             Ok(text) => report::out(&format!("{text}\n")),

@@ -81,6 +81,10 @@ pub struct RunView<'a> {
     pub verification: Option<&'a Verification>,
     pub diags: &'a Diagnostics,
     pub all: bool,
+    /// Infeasible: the constraints of an irreducible infeasible subsystem, by name.
+    pub conflict: &'a [String],
+    /// Unbounded: the variables of a direction along which the objective improves forever.
+    pub ray: &'a [String],
 }
 
 impl RunView<'_> {
@@ -123,6 +127,8 @@ impl RunView<'_> {
             "size": size_json(self.model, self.compiled),
             "variables": vars,
             "constraints": rows,
+            "conflicting_constraints": self.conflict,
+            "unbounded_ray": self.ray,
             "verification": self.verification,
             "solve_seconds": o.seconds,
             "message": o.message,
@@ -150,8 +156,22 @@ impl RunView<'_> {
             s.push('\n');
         }
         match o.status {
-            Status::Infeasible => s.push_str("no point satisfies all constraints and bounds\n"),
-            Status::Unbounded => s.push_str("the objective can be improved without limit\n"),
+            Status::Infeasible => {
+                s.push_str("no point satisfies all constraints and bounds\n");
+                if !self.conflict.is_empty() {
+                    let _ = writeln!(
+                        s,
+                        "these constraints conflict (an irreducible infeasible subsystem): {}",
+                        self.conflict.join(", ")
+                    );
+                }
+            }
+            Status::Unbounded => {
+                s.push_str("the objective can be improved without limit\n");
+                if !self.ray.is_empty() {
+                    let _ = writeln!(s, "along these variables: {}", self.ray.join(", "));
+                }
+            }
             Status::InfeasibleOrUnbounded => {
                 s.push_str("HiGHS could not tell whether the model is infeasible or unbounded\n")
             }

@@ -179,7 +179,7 @@ fn solve_formulation(text: String, solve: bool, check_opts: &CheckOptions, opts:
 }
 
 fn infeasible_detail(model: &Model, compiled: &crate::compile::Compiled, opts: &solve::Options) -> String {
-    let rows = solve::conflicting_rows(compiled, opts);
+    let rows = solve::conflicting_rows(compiled, opts, solve::IisSearch::Light);
     if rows.is_empty() {
         "No values satisfy all constraints and bounds together. Check the direction of each inequality and the data."
             .into()

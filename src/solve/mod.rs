@@ -209,14 +209,34 @@ pub fn solve(c: &Compiled, o: &Options) -> Outcome {
     out
 }
 
+/// How hard HiGHS looks for an irreducible infeasible subsystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IisSearch {
+    /// HiGHS's default: only conflicts visible without solving (a row against bounds).
+    Light,
+    /// Solves the LP (of a MIP: its relaxation) and reduces the conflict to an irreducible one.
+    Irreducible,
+}
+
 /// Rows of an irreducible infeasible subsystem of an infeasible model (empty when HiGHS
 /// finds none, or runs out of time or is cancelled: `o`'s time limit and token apply).
-pub fn conflicting_rows(c: &Compiled, o: &Options) -> Vec<usize> {
+///
+/// The repair loop uses [`IisSearch::Light`]: its recorded replays were made with it, and a
+/// stronger search changes the repair prompts (a change for the accuracy work to measure).
+pub fn conflicting_rows(c: &Compiled, o: &Options, search: IisSearch) -> Vec<usize> {
     if o.cancel.is_cancelled() {
         return Vec::new();
     }
     let mut h = Highs::new(false);
-    if configure(&mut h, o).and_then(|_| h.pass(c)).is_err() {
+    let strategy = match search {
+        IisSearch::Light => None,
+        // kIisStrategyFromLp + kIisStrategyIrreducible.
+        IisSearch::Irreducible => Some(2 + 4),
+    };
+    let configured = configure(&mut h, o)
+        .and_then(|_| strategy.map_or(Ok(()), |s| h.set_int("iis_strategy", s)))
+        .and_then(|_| h.pass(c));
+    if configured.is_err() {
         return Vec::new();
     }
     h.iis_rows(c.num_cols(), c.num_rows()).unwrap_or_default()
