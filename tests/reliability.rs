@@ -317,3 +317,27 @@ fn an_explicit_config_file_that_does_not_exist_is_a_usage_error() {
         assert!(stderr(&o).contains("--config /nonexistent/optform.toml: no such file"), "{cmd:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn a_formulation_on_stdin_runs_and_reads_files_only_from_data_dir() {
+    use std::io::Write as _;
+    let pipe = |args: &[&str], text: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_optform"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = pipe(&["run", "-"], &std::fs::read_to_string("examples/knapsack.json").unwrap());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("objective (maximize) = 82"));
+    let csv = std::fs::read_to_string("examples/csv_data.json").unwrap();
+    let o = pipe(&["check", "-"], &csv);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("this formulation may not read files"), "{}", stderr(&o));
+    assert_eq!(pipe(&["check", "-", "--data-dir", "examples"], &csv).status.code(), Some(0));
+}

@@ -346,7 +346,7 @@ struct ScoreArgs {
 
 #[derive(Args, Debug)]
 struct RenderArgs {
-    /// The formulation file (JSON).
+    /// The formulation file (JSON), or `-` for stdin.
     model: PathBuf,
     /// Output format.
     #[arg(long = "to", value_enum)]
@@ -363,7 +363,7 @@ struct RenderArgs {
 
 #[derive(Args, Debug)]
 struct CheckArgs {
-    /// The formulation file (JSON).
+    /// The formulation file (JSON), or `-` for stdin.
     model: PathBuf,
     /// Print one JSON document on stdout instead of text.
     #[arg(long)]
@@ -409,7 +409,7 @@ impl InputArgs {
 
 #[derive(Args, Debug)]
 struct RunArgs {
-    /// The formulation file (JSON).
+    /// The formulation file (JSON), or `-` for stdin.
     model: PathBuf,
     /// Print one JSON document on stdout instead of text.
     #[arg(long)]
@@ -483,7 +483,22 @@ fn prepare(path: &std::path::Path, input: &InputArgs, json: bool) -> Result<Chec
             return Err(exit::USAGE);
         }
     };
-    check_source(Source::File(path), &opts).map_err(|diags| {
+    // `-` reads the formulation from stdin; it has no folder, so it reads data files only
+    // from a folder named with --data-dir.
+    let stdin_text;
+    let source = if path.as_os_str() == "-" {
+        stdin_text = match read_stdin(opts.limits.model_bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: cannot read the formulation from stdin: {e}");
+                return Err(exit::USAGE);
+            }
+        };
+        Source::Text { text: &stdin_text, origin: "<stdin>" }
+    } else {
+        Source::File(path)
+    };
+    check_source(source, &opts).map_err(|diags| {
         report::diagnostics(&diags, json);
         // A model file that cannot be read is a usage error, as an unreadable problem file is
         // for `solve`: the same failure has the same exit code in every command.
@@ -493,6 +508,17 @@ fn prepare(path: &std::path::Path, input: &InputArgs, json: bool) -> Result<Chec
             exit::MODEL_ERROR
         }
     })
+}
+
+/// Standard input as text, refused past `limit` bytes.
+fn read_stdin(limit: u64) -> Result<String, String> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::io::stdin().take(limit.saturating_add(1)).read_to_string(&mut text).map_err(|e| e.to_string())?;
+    if text.len() as u64 > limit {
+        return Err(format!("more than {limit} bytes; {}", crate::model::limits::raise_hint("model_bytes", limit)));
+    }
+    Ok(text)
 }
 
 fn check(a: CheckArgs) -> i32 {

@@ -34,7 +34,7 @@ pub fn open_data(access: &DataAccess, limits: &Limits, file: &str, path: &str) -
         DataAccess::Denied | DataAccess::BesideModel => {
             return refuse(
                 format!("data file `{file}` cannot be read: this formulation may not read files"),
-                "write the data into the formulation (\"values\" or \"rows\"); a formulation from an LLM reads files only from a folder the user names with --data-dir".into(),
+                "write the data into the formulation (\"values\" or \"rows\"), or name the folder of its data files with --data-dir (a formulation from an LLM or from stdin has no folder of its own)".into(),
             )
         }
     };
