@@ -134,3 +134,23 @@ fn run_names_the_conflict_of_an_infeasible_model_and_the_ray_of_an_unbounded_one
     let doc: serde_json::Value = serde_json::from_slice(&run("unbounded", true).stdout).unwrap();
     assert_eq!(doc["unbounded_ray"], serde_json::json!(["gadgets"]));
 }
+
+#[test]
+fn run_json_nests_indexed_values_beside_the_flat_names() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_optform"))
+        .args(["run", example("transportation").to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let flat = doc["variables"].as_object().unwrap();
+    assert!(!flat.is_empty());
+    for (name, value) in flat {
+        // `ship[hamburg,berlin]` is `values.ship.hamburg.berlin`.
+        let (var, index) = name.trim_end_matches(']').split_once('[').unwrap();
+        let mut at = &doc["values"][var];
+        for key in index.split(',') {
+            at = &at[key];
+        }
+        assert_eq!(at, value, "{name}");
+    }
+}

@@ -96,6 +96,32 @@ impl RunView<'_> {
         }
     }
 
+    /// The same values nested by variable and index, `{"make": {"desk": 20}}`, for programs
+    /// that look values up by element rather than by parsing `make[desk]`.
+    fn nested_variables(&self) -> Value {
+        let mut root = serde_json::Map::new();
+        let Some(x) = &self.outcome.x else { return Value::Object(root) };
+        'cols: for (col, &v) in x.iter().enumerate() {
+            if !self.all && v.abs() <= 1e-9 {
+                continue;
+            }
+            let (name, keys) = self.model.col_key(col);
+            let Some((last, path)) = keys.split_last() else {
+                root.insert(name.to_string(), json!(clean(v)));
+                continue;
+            };
+            // Every level below a variable is an object made here: the match never fails.
+            let Value::Object(node) = root.entry(name.to_string()).or_insert_with(|| json!({})) else { continue };
+            let mut node = node;
+            for k in path {
+                let Value::Object(next) = node.entry(k.clone()).or_insert_with(|| json!({})) else { continue 'cols };
+                node = next;
+            }
+            node.insert(last.clone(), json!(clean(v)));
+        }
+        Value::Object(root)
+    }
+
     /// Rows with activity, slack to the nearest bound, and dual (LPs).
     fn rows(&self) -> Vec<(String, f64, f64, Option<f64>)> {
         let (Some(act), c) = (&self.outcome.row_activity, self.compiled) else { return Vec::new() };
@@ -126,6 +152,7 @@ impl RunView<'_> {
             "mip_gap": o.mip_gap,
             "size": size_json(self.model, self.compiled),
             "variables": vars,
+            "values": self.nested_variables(),
             "constraints": rows,
             "conflicting_constraints": self.conflict,
             "unbounded_ray": self.ray,

@@ -121,18 +121,28 @@ impl Model {
         (v, col - v.offset)
     }
 
+    /// The variable's name and one key per dimension of column `col`: `("flow", ["s", "a"])`,
+    /// `("route", ["a,b"])` for a dimension over a tuple set.
+    pub fn col_key(&self, col: usize) -> (&str, Vec<String>) {
+        let (v, mut rest) = self.var_of_col(col);
+        let keys = v
+            .dims
+            .iter()
+            .enumerate()
+            .map(|(k, &d)| {
+                let pos = rest / v.strides[k];
+                rest %= v.strides[k];
+                self.names.show_tuple(self.sets[d].elem(pos))
+            })
+            .collect();
+        (&v.name, keys)
+    }
+
     /// `make[chair]`, `flow[s,a]`, `chairs`.
     pub fn col_name(&self, col: usize) -> String {
-        let (v, mut rest) = self.var_of_col(col);
-        if v.dims.is_empty() {
-            return v.name.clone();
+        match self.col_key(col) {
+            (name, keys) if keys.is_empty() => name.to_string(),
+            (name, keys) => format!("{name}[{}]", keys.join(",")),
         }
-        let mut atoms = Vec::new();
-        for (k, &d) in v.dims.iter().enumerate() {
-            let pos = rest / v.strides[k];
-            rest %= v.strides[k];
-            atoms.extend_from_slice(self.sets[d].elem(pos));
-        }
-        format!("{}[{}]", v.name, self.names.show_tuple(&atoms))
     }
 }
