@@ -127,6 +127,13 @@ async fn a_hostile_endpoint_cannot_crash_a_bench_run_or_exfiltrate_anything() {
     for class in ["timeout", "llm-error", "check", "solved"] {
         assert!(classes.iter().any(|c| c == class), "some problem ends as {class}: {classes:?}");
     }
+    // Every failure says why in its line: the 10 MB replies, for one, are named.
+    for l in results.lines() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        let error = v["error"].as_str().unwrap_or("");
+        assert_eq!(v["class"] == "solved", error.is_empty(), "{l}");
+    }
+    assert!(results.contains("the reply is larger than 1048576 bytes"), "the oversized replies are named");
 
     // No secret in any request body (the key travels only in the Authorization header).
     let seen = seen.lock().unwrap();

@@ -34,6 +34,10 @@ pub struct ResultLine {
     pub seconds: f64,
     pub cost: Option<f64>,
     pub rule: Rule,
+    /// Why a problem failed, in words: the endpoint's error, the timeout, or the last round's
+    /// check, solver or verification message. Absent on correct lines (and in older runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -128,12 +128,18 @@ fn relaxation_looking(
     out.status == crate::solve::Status::Optimal && correct(rule, expected, &predicted(Some("optimal"), out.objective))
 }
 
+/// A problem that ended without an answer: its class and what happened, in words.
+struct Failure {
+    class: &'static str,
+    message: String,
+}
+
 /// Scores one finished (or failed) problem.
 fn line(
     dataset: &str,
     item: &Item,
     rule: Rule,
-    run: Result<Run, String>,
+    run: Result<Run, Failure>,
     seconds: f64,
     check: &crate::model::Options,
 ) -> ResultLine {
@@ -156,11 +162,13 @@ fn line(
         seconds,
         cost: None,
         rule,
+        error: None,
     };
     let run = match run {
         Ok(run) => run,
-        Err(class) => {
-            l.class = class;
+        Err(Failure { class, message }) => {
+            l.class = class.into();
+            l.error = Some(message);
             return l;
         }
     };
@@ -206,6 +214,14 @@ fn line(
             (None, Some("check")) => "check".into(),
             (None, _) => "solver-status".into(),
         }
+    };
+    l.error = match l.class.as_str() {
+        "solved" => None,
+        "relaxation" => Some("a continuous formulation: with integer variables it reaches the label".into()),
+        "wrong-objective" => {
+            a.objective.map(|v| format!("verified optimum {}, the label is {}", crate::solve::pretty(v), item.expected))
+        }
+        _ => run.transcript.last().and_then(|r| r.error.clone()),
     };
     l.prompt_tokens = run.usage.prompt_tokens;
     l.completion_tokens = run.usage.completion_tokens;
@@ -266,16 +282,20 @@ pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) ->
             let deadline = start.checked_add(timeout).into_iter().chain(opts.solver.cancel.deadline()).min();
             let cancel = deadline.map_or_else(crate::solve::Cancel::default, crate::solve::Cancel::with_deadline);
             opts.solver.cancel = cancel.clone();
+            let timed_out = || Failure {
+                class: "timeout",
+                message: format!("no answer within --problem-timeout {}s", timeout.as_secs_f64()),
+            };
             let run = match tokio::time::timeout(timeout, solve_problem(&client, &item.question, &opts)).await {
-                Ok(Ok(run)) if run.interrupted.is_some() => Err("timeout".to_string()),
+                Ok(Ok(run)) if run.interrupted.is_some() => Err(timed_out()),
                 Ok(Ok(run)) => Ok(run),
-                Ok(Err(e)) => Err(match e {
-                    crate::llm::LlmError::Timeout { .. } => "timeout".to_string(),
-                    _ => "llm-error".to_string(),
+                Ok(Err(e)) => Err(Failure {
+                    class: if matches!(e, crate::llm::LlmError::Timeout { .. }) { "timeout" } else { "llm-error" },
+                    message: e.to_string(),
                 }),
                 Err(_) => {
                     cancel.cancel();
-                    Err("timeout".to_string())
+                    Err(timed_out())
                 }
             };
             let (id, dataset) = (item.id.clone(), name.clone());
