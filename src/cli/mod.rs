@@ -84,6 +84,14 @@ enum Command {
     /// Render a formulation as solver input (LP, MPS, Pyomo, MathProg) or a document (LaTeX, Markdown).
     #[command(after_help = RENDER_HELP)]
     Render(RenderArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  optform completions bash > ~/.local/share/bash-completion/completions/optform\n  optform completions zsh > ~/.zfunc/_optform\n  optform completions fish > ~/.config/fish/completions/optform.fish"
+    )]
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  optform man > ~/.local/share/man/man1/optform.1 && man optform")]
+    Man,
 }
 
 const SOLVE_HELP: &str = "\
@@ -470,6 +478,22 @@ fn dispatch(command: Command) -> i32 {
         Command::Bench(a) => bench::bench(a),
         Command::Score(a) => bench::score(a),
         Command::Formulate(a) => llm::formulate(a),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "optform", &mut script);
+            if report::out(&String::from_utf8_lossy(&script)) {
+                exit::OK
+            } else {
+                exit::IO_ERROR
+            }
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page) {
+                Ok(()) if report::out(&String::from_utf8_lossy(&page)) => exit::OK,
+                _ => exit::IO_ERROR,
+            }
+        }
     }
 }
 
