@@ -59,6 +59,7 @@ fn main() {
             run_dir: dir.join("run"),
             resume: false,
             keep_failures: false,
+            force: false,
             quiet: true,
         };
         let (t, cpu0) = (Instant::now(), cpu_seconds());

@@ -65,6 +65,7 @@ fn options(run_dir: PathBuf, resume: bool) -> BenchOptions {
         run_dir,
         resume,
         keep_failures: false,
+        force: false,
         quiet: true,
     }
 }
@@ -151,6 +152,18 @@ async fn bench_cli_reports_and_score_gates_regressions() {
     assert!(report.contains("prompts sha256"), "{report}");
     let metrics: Value = serde_json::from_str(&std::fs::read_to_string(good.join("metrics.json")).unwrap()).unwrap();
     assert_eq!(metrics["datasets"]["toy"]["failures"]["wrong-objective"], 1);
+    // The run directory remembers what made it: a resume with another selection or sampling
+    // is refused (its lines would be scored with these), unless forced.
+    let run_json: Value = serde_json::from_str(&std::fs::read_to_string(good.join("run.json")).unwrap()).unwrap();
+    assert_eq!((run_json["problems"].as_u64(), run_json["model"].as_str()), (Some(4), Some("scripted")));
+    let other = bench(&good, &["--resume", "--limit", "2"]).await.unwrap();
+    assert_eq!(other.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&other.stderr);
+    assert!(err.contains("was made by a different run") && err.contains("problems: 4 → 2"), "{err}");
+    let same_run = bench(&good, &["--resume"]).await.unwrap();
+    assert!(same_run.status.success(), "{}", String::from_utf8_lossy(&same_run.stderr));
+    let forced = bench(&good, &["--resume", "--temperature", "0.5", "--force"]).await.unwrap();
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
     let junit = std::fs::read_to_string(d.join("junit.xml")).unwrap();
     assert!(junit.contains("tests=\"4\" failures=\"1\""), "{junit}");
     // People read the failure message: no Rust debug text (`Objective(99.0)`, `Some(..)`).

@@ -37,6 +37,8 @@ pub struct BenchOptions {
     pub resume: bool,
     /// With `resume`: keep `llm-error` and `timeout` lines rather than run those problems again.
     pub keep_failures: bool,
+    /// With `resume`: continue even if the run directory was made by a different run.
+    pub force: bool,
     pub quiet: bool,
 }
 
@@ -230,6 +232,52 @@ fn line(
     l
 }
 
+/// What makes two runs comparable: the problems selected, the model, the prompts and the
+/// sampling. A run directory records it in `run.json`.
+fn fingerprint(client: &Client, datasets: &[Dataset], o: &BenchOptions) -> Value {
+    let selection: BTreeMap<&str, Vec<&str>> =
+        datasets.iter().map(|d| (d.name.as_str(), select(d, o).iter().map(|i| i.id.as_str()).collect())).collect();
+    let mut h = Sha256::new();
+    h.update(serde_json::to_string(&selection).unwrap_or_default().as_bytes());
+    serde_json::json!({
+        "selection_sha256": h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        "problems": selection.values().map(Vec::len).sum::<usize>(),
+        // Not the endpoint's address: the same model may be served from elsewhere on resume.
+        "model": client.endpoint().model,
+        "prompts_sha256": prompts_sha256(),
+        "samples": o.pipeline.samples,
+        "temperature": o.pipeline.temperature,
+        "max_repairs": o.pipeline.max_repairs,
+    })
+}
+
+/// Writes `run.json` for a new run; for a resumed one, refuses a different fingerprint unless
+/// `force`: lines of two different runs would be scored as one.
+fn check_fingerprint(dir: &Path, now: &Value, force: bool) -> std::io::Result<()> {
+    let path = dir.join("run.json");
+    let before: Option<Value> = std::fs::read_to_string(&path).ok().and_then(|t| serde_json::from_str(&t).ok());
+    if let Some(before) = before.filter(|b| b != now && !force) {
+        let differs: Vec<String> = now
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, v)| before.get(k.as_str()) != Some(v))
+            .map(|(k, v)| format!("{k}: {} → {v}", before.get(k.as_str()).unwrap_or(&Value::Null)))
+            .collect();
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} was made by a different run ({}); choose another --run-dir, or pass --force to mix them",
+                dir.display(),
+                differs.join("; ")
+            ),
+        ));
+    }
+    let text = serde_json::to_string_pretty(now).map_err(std::io::Error::other)? + "\n";
+    std::fs::write(&path, text)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
+}
+
 /// Runs every selected problem of every dataset, appending to `results.jsonl` as each finishes.
 pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) -> std::io::Result<Vec<ResultLine>> {
     std::fs::create_dir_all(&o.run_dir)?;
@@ -240,6 +288,7 @@ pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) ->
             format!("{} exists: pass --resume to continue it, or choose another --run-dir", path.display()),
         ));
     }
+    check_fingerprint(&o.run_dir, &fingerprint(&client, datasets, o), o.force)?;
     truncate_partial_line(&path)?;
     let done: HashSet<(String, String)> = read_results(&path)
         .into_iter()
@@ -375,6 +424,7 @@ mod tests {
             run_dir: PathBuf::new(),
             resume: false,
             keep_failures: false,
+            force: false,
             quiet: true,
         }
     }

@@ -96,6 +96,7 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
         run_dir: a.run_dir.clone(),
         resume: a.resume,
         keep_failures: a.keep_failures,
+        force: a.force,
         quiet: a.quiet,
     };
     let lines = match super::llm::runtime().block_on(bench::run(client.clone(), &sets, &o)) {

@@ -307,6 +307,10 @@ struct BenchArgs {
     /// With --resume, keep `llm-error` and `timeout` lines instead of retrying them.
     #[arg(long, requires = "resume")]
     keep_failures: bool,
+    /// With --resume, continue a run directory made with a different selection, model,
+    /// prompts or sampling (its `run.json` says which); their lines are then scored together.
+    #[arg(long, requires = "resume")]
+    force: bool,
     /// Also write JUnit XML here.
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
