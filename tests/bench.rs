@@ -152,6 +152,12 @@ async fn bench_cli_reports_and_score_gates_regressions() {
     assert!(report.contains("prompts sha256"), "{report}");
     let metrics: Value = serde_json::from_str(&std::fs::read_to_string(good.join("metrics.json")).unwrap()).unwrap();
     assert_eq!(metrics["datasets"]["toy"]["failures"]["wrong-objective"], 1);
+    // Each problem keeps its formulation, answer, transcript and report.
+    let t1 = good.join("problems").join("toy").join("t-1");
+    let model: Value = serde_json::from_str(&std::fs::read_to_string(t1.join("model.json")).unwrap()).unwrap();
+    assert_eq!(model["constraints"]["c"], "x <= 1");
+    assert_eq!(std::fs::read_to_string(t1.join("transcript.jsonl")).unwrap().lines().count(), 1);
+    assert!(t1.join("solution.json").exists() && t1.join("report.md").exists());
     // The run directory remembers what made it: a resume with another selection or sampling
     // is refused (its lines would be scored with these), unless forced.
     let run_json: Value = serde_json::from_str(&std::fs::read_to_string(good.join("run.json")).unwrap()).unwrap();

@@ -232,6 +232,21 @@ fn line(
     l
 }
 
+/// `problems/<dataset>/<id>` in the run directory. Ids come from dataset files: anything but
+/// letters, digits, `.`, `-` and `_` becomes `_`, so no id can name a path outside the run.
+pub fn problem_dir(run_dir: &Path, dataset: &str, id: &str) -> PathBuf {
+    let safe = |s: &str| {
+        let t: String =
+            s.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+        if t.is_empty() || t.chars().all(|c| c == '.') {
+            format!("_{t}")
+        } else {
+            t
+        }
+    };
+    run_dir.join("problems").join(safe(dataset)).join(safe(id))
+}
+
 /// What makes two runs comparable: the problems selected, the model, the prompts and the
 /// sampling. A run directory records it in `run.json`.
 fn fingerprint(client: &Client, datasets: &[Dataset], o: &BenchOptions) -> Value {
@@ -319,6 +334,7 @@ pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) ->
     for (name, item, rule) in jobs {
         let (client, permits, file, bar, tally, results_path) =
             (client.clone(), permits.clone(), file.clone(), bar.clone(), tally.clone(), path.clone());
+        let run_dir = o.run_dir.clone();
         let (mut opts, timeout) = (Options { progress: false, ..o.pipeline.clone() }, o.timeout);
         set.spawn(async move {
             // Closed only if the run is dropped, and then nothing is left to do.
@@ -349,11 +365,15 @@ pub async fn run(client: Arc<Client>, datasets: &[Dataset], o: &BenchOptions) ->
             };
             let (id, dataset) = (item.id.clone(), name.clone());
             let check = opts.check.clone();
-            let result = tokio::task::spawn_blocking(move || {
-                line(&name, &item, rule, run, start.elapsed().as_secs_f64(), &check)
+            let (result, written) = tokio::task::spawn_blocking(move || {
+                // The formulation, answer, transcript and report of each problem, as `solve --out`.
+                let dir = problem_dir(&run_dir, &name, &item.id);
+                let written = run.as_ref().map_or(Ok(()), |r| crate::pipeline::output::write_dir(r, &dir));
+                (line(&name, &item, rule, run, start.elapsed().as_secs_f64(), &check), written)
             })
             .await
             .map_err(|e| std::io::Error::other(format!("scoring {dataset}/{id} failed: {e}")))?;
+            written.map_err(|e| std::io::Error::other(e.to_string()))?;
             let text = serde_json::to_string(&result).map_err(std::io::Error::other)? + "\n";
             {
                 let mut f = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -426,6 +446,15 @@ mod tests {
             keep_failures: false,
             force: false,
             quiet: true,
+        }
+    }
+
+    #[test]
+    fn problem_dirs_stay_inside_the_run_whatever_the_id() {
+        let run = Path::new("run");
+        assert_eq!(problem_dir(run, "nl4opt", "nl4opt-1"), Path::new("run/problems/nl4opt/nl4opt-1"));
+        for (id, dir) in [("../../etc/passwd", ".._.._etc_passwd"), ("..", "_.."), ("", "_"), ("a b/c", "a_b_c")] {
+            assert_eq!(problem_dir(run, "d", id), Path::new("run/problems/d").join(dir), "{id}");
         }
     }
 
