@@ -220,12 +220,17 @@ pub fn is_model_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_alphanumeric() || c == ' ' || MODEL_NAME_PUNCTUATION.contains(c))
 }
 
-/// Whether `name` is a valid entity name.
-pub fn is_identifier(name: &str) -> bool {
+/// Whether `name` has the identifier grammar `[A-Za-z_][A-Za-z0-9_]*`, whatever its length:
+/// the names every code target takes (renderers check generated names with it too).
+pub fn identifier_syntax(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name.len() <= MAX_NAME_LEN
+}
+
+/// Whether `name` is a valid entity name: the identifier grammar, at most [`MAX_NAME_LEN`].
+pub fn is_identifier(name: &str) -> bool {
+    identifier_syntax(name) && name.len() <= MAX_NAME_LEN
 }
 
 struct Loader<'a> {

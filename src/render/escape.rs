@@ -3,12 +3,9 @@
 //! string a template or a translator emits passes through one of these: none may end a string
 //! literal, a comment or a math span early, or reach a TeX primitive, an HTML tag or a link.
 
-/// Whether `s` is an ASCII identifier (`[A-Za-z_][A-Za-z0-9_]*`), the names every code target takes.
-pub fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
+/// Whether `s` is an ASCII identifier (`[A-Za-z_][A-Za-z0-9_]*`), the names every code target
+/// takes: the loader's grammar, checked again here because a renderer must be safe on its own.
+pub use crate::model::load::identifier_syntax as is_identifier;
 
 /// An identifier that is not one of `reserved`: a reserved word gets one more trailing `_`
 /// than it had (`class` → `class_`, `class_` → `class__`), so distinct names stay distinct.
