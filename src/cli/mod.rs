@@ -442,9 +442,13 @@ struct RunArgs {
     /// Feasibility tolerance for verification, relative to max(1, |rhs|).
     #[arg(long, default_value_t = 1e-6)]
     tolerance: f64,
-    /// List variables that are zero too.
+    /// List variables that are zero too, and the auxiliary columns and rows of reformulations.
     #[arg(long)]
     all: bool,
+    /// Show the auxiliary columns and rows that `abs`, `max`, logic, … were reformulated into,
+    /// and every big-M used (derived from bounds; `--json` always carries them).
+    #[arg(long)]
+    explain: bool,
     /// Show HiGHS's log (on stderr, so --json stays clean).
     #[arg(long)]
     verbose: bool,
@@ -591,7 +595,7 @@ fn run(a: RunArgs) -> i32 {
             .collect(),
         _ => Vec::new(),
     };
-    let ray: Vec<String> = outcome.unbounded_columns.iter().take(SHOWN).map(|&c| model.col_name(c)).collect();
+    let ray: Vec<String> = outcome.unbounded_columns.iter().take(SHOWN).map(|&c| compiled.col_name(model, c)).collect();
     let view = report::RunView {
         model,
         compiled,
@@ -599,6 +603,7 @@ fn run(a: RunArgs) -> i32 {
         verification: verification.as_ref(),
         diags,
         all: a.all,
+        explain: a.explain,
         conflict: &conflict,
         ray: &ray,
     };

@@ -81,6 +81,8 @@ pub struct RunView<'a> {
     pub verification: Option<&'a Verification>,
     pub diags: &'a Diagnostics,
     pub all: bool,
+    /// Print the reformulations' auxiliary columns and rows and their big-Ms.
+    pub explain: bool,
     /// Infeasible: the constraints of an irreducible infeasible subsystem, by name.
     pub conflict: &'a [String],
     /// Unbounded: the variables of a direction along which the objective improves forever.
@@ -90,7 +92,9 @@ pub struct RunView<'a> {
 impl RunView<'_> {
     fn variables(&self) -> Vec<(String, f64)> {
         match &self.outcome.x {
-            Some(x) if self.all => x.iter().enumerate().map(|(c, &v)| (self.model.col_name(c), clean(v))).collect(),
+            Some(x) if self.all => {
+                x.iter().enumerate().map(|(k, &v)| (self.compiled.col_name(self.model, k), clean(v))).collect()
+            }
             Some(x) => nonzero_columns(self.model, x),
             None => Vec::new(),
         }
@@ -101,7 +105,7 @@ impl RunView<'_> {
     fn nested_variables(&self) -> Value {
         let mut root = serde_json::Map::new();
         let Some(x) = &self.outcome.x else { return Value::Object(root) };
-        'cols: for (col, &v) in x.iter().enumerate() {
+        'cols: for (col, &v) in x.iter().take(self.model.num_cols).enumerate() {
             if !self.all && v.abs() <= 1e-9 {
                 continue;
             }
@@ -122,17 +126,64 @@ impl RunView<'_> {
         Value::Object(root)
     }
 
-    /// Rows with activity, slack to the nearest bound, and dual (LPs).
+    /// Rows with activity, slack to the nearest bound, and dual (LPs). The rows of
+    /// reformulations are listed only with `--all`, and without duals: they are artefacts.
     fn rows(&self) -> Vec<(String, f64, f64, Option<f64>)> {
         let (Some(act), c) = (&self.outcome.row_activity, self.compiled) else { return Vec::new() };
-        (0..c.num_rows())
+        let shown = if self.all { c.num_rows() } else { c.aux.first_row };
+        (0..shown)
             .map(|r| {
                 let a = act[r];
                 let slack = (c.row_upper[r] - a).min(a - c.row_lower[r]);
-                let dual = self.outcome.row_dual.as_ref().map(|d| clean(d[r]));
+                let dual = self.outcome.row_dual.as_ref().filter(|_| !c.is_aux_row(r)).map(|d| clean(d[r]));
                 (c.row_name(self.model, r), clean(a), clean(slack), dual)
             })
             .collect()
+    }
+
+    /// Every big-M of the reformulations: the row it relaxes, and its value.
+    fn big_ms(&self) -> Vec<(String, f64)> {
+        let c = self.compiled;
+        let first = c.aux.first_row;
+        c.aux.rows.iter().enumerate().filter(|(_, o)| !o.big_m.is_nan()).map(|(k, o)| (c.row_name(self.model, first + k), o.big_m)).collect()
+    }
+
+    fn reformulation_json(&self) -> Value {
+        let c = self.compiled;
+        let big_m: Vec<Value> = self.big_ms().into_iter().map(|(row, m)| json!({ "row": row, "m": m })).collect();
+        json!({ "auxiliary_columns": c.aux.cols.len(), "auxiliary_rows": c.aux.rows.len(), "big_m": big_m })
+    }
+
+    /// `--explain`: what optform added to the model and why, with each big-M.
+    fn explanation(&self) -> String {
+        const SHOWN: usize = 50;
+        let c = self.compiled;
+        let mut s = String::new();
+        if c.aux.cols.is_empty() && c.aux.rows.is_empty() {
+            s.push_str("\nreformulations: none (every constraint and the objective are linear as written)\n");
+            return s;
+        }
+        let _ = writeln!(
+            s,
+            "\nreformulations: {} auxiliary columns, {} auxiliary rows",
+            c.aux.cols.len(),
+            c.aux.rows.len()
+        );
+        for col in (c.aux.first_col..c.num_cols()).take(SHOWN) {
+            let bounds = format!("[{}, {}]", num(c.col_lower[col]), num(c.col_upper[col]));
+            let _ = writeln!(s, "  column {:<35} {bounds}", c.col_name(self.model, col));
+        }
+        let ms = self.big_ms();
+        if !ms.is_empty() {
+            let _ = writeln!(s, "big-M values (derived from bounds):");
+            for (row, m) in ms.iter().take(SHOWN) {
+                let _ = writeln!(s, "  {row:<35} M = {}", num(*m));
+            }
+            if ms.len() > SHOWN {
+                let _ = writeln!(s, "  … {} more in --json", ms.len() - SHOWN);
+            }
+        }
+        s
     }
 
     pub fn to_json(&self) -> Value {
@@ -156,6 +207,7 @@ impl RunView<'_> {
             "constraints": rows,
             "conflicting_constraints": self.conflict,
             "unbounded_ray": self.ray,
+            "reformulation": self.reformulation_json(),
             "verification": self.verification,
             "solve_seconds": o.seconds,
             "message": o.message,
@@ -213,7 +265,7 @@ impl RunView<'_> {
                 s,
                 "\nvariables ({} of {} non-zero):",
                 vars.iter().filter(|v| v.1 != 0.0).count(),
-                self.compiled.num_cols()
+                if self.all { self.compiled.num_cols() } else { m.num_cols }
             );
             let width = vars.iter().map(|v| v.0.len()).max().unwrap_or(0);
             for (n, v) in &vars {
@@ -243,6 +295,9 @@ impl RunView<'_> {
                 num(v.objective),
                 v.tolerance
             );
+        }
+        if self.explain {
+            s.push_str(&self.explanation());
         }
         s
     }

@@ -4,6 +4,7 @@ use crate::expr::Span;
 use crate::model::eval::{Env, Eval, EvalResult};
 use crate::model::ir::*;
 
+use super::builder::Builder;
 use super::Hessian;
 
 /// Terms of one row or of the objective: `Σ coef·x[col] + Σ q·x[i]·x[j] + constant`.
@@ -20,63 +21,96 @@ impl Sink {
         self.quad.clear();
         self.constant = 0.0;
     }
-}
 
-impl Sink {
     /// Appends the row's terms, repeated columns merged and zeros dropped; returns how many.
     pub fn flush_row(&mut self, index: &mut Vec<i32>, value: &mut Vec<f64>) -> usize {
-        let terms = &mut self.terms;
-        // Rows built by one sum over a set come out in increasing column order, so the
-        // sequential check is almost always enough; otherwise sort and merge (rows are short).
-        if !terms.windows(2).all(|w| w[0].0 < w[1].0) {
-            terms.sort_unstable_by_key(|t| t.0);
-            let mut w = 0;
-            for r in 0..terms.len() {
-                if w > 0 && terms[w - 1].0 == terms[r].0 {
-                    terms[w - 1].1 += terms[r].1;
-                } else {
-                    terms[w] = terms[r];
-                    w += 1;
-                }
-            }
-            terms.truncate(w);
-        }
+        merge_terms(&mut self.terms);
         let start = index.len();
-        for &(col, coef) in terms.iter() {
-            // Terms that cancelled out (x - x) are not structural non-zeros.
-            if coef != 0.0 {
-                index.push(col as i32);
-                value.push(coef);
-            }
+        for &(col, coef) in self.terms.iter() {
+            index.push(col as i32);
+            value.push(coef);
         }
         index.len() - start
     }
+
+    /// Whether the expression has no variables.
+    pub fn is_constant(&self) -> bool {
+        self.terms.is_empty()
+    }
 }
 
-/// Turns IR into terms.
-pub struct Emitter;
+/// Sorts terms by column, merging repeated columns and dropping zeros.
+pub fn merge_terms(terms: &mut Vec<(u32, f64)>) {
+    // Rows built by one sum over a set come out in increasing column order, so the
+    // sequential check is almost always enough; otherwise sort and merge (rows are short).
+    if !terms.windows(2).all(|w| w[0].0 < w[1].0) {
+        terms.sort_unstable_by_key(|t| t.0);
+        let mut w = 0;
+        for r in 0..terms.len() {
+            if w > 0 && terms[w - 1].0 == terms[r].0 {
+                terms[w - 1].1 += terms[r].1;
+            } else {
+                terms[w] = terms[r];
+                w += 1;
+            }
+        }
+        terms.truncate(w);
+    }
+    // Terms that cancelled out (x - x) are not structural non-zeros.
+    if terms.iter().any(|t| t.1 == 0.0) {
+        terms.retain(|t| t.1 != 0.0);
+    }
+}
 
-impl Emitter {
-    /// Adds `scale · n` to the sink.
-    pub fn emit(ev: &Eval, n: &Num, scale: f64, env: &mut Env, sink: &mut Sink) -> EvalResult<()> {
+/// Which way the value of the expression being emitted is held: bounded above (a `<=` row, a
+/// minimised objective), below, or both (`==`, ranges, inside products). A convex function
+/// such as `abs` or `max` held from above has an exact LP form; elsewhere it needs binaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Up,
+    Down,
+    Both,
+}
+
+impl Dir {
+    /// Whether `scale · f`, for a convex `f`, is held from above (so `t >= f` is exact).
+    pub fn convex_side(self, scale: f64) -> bool {
+        matches!((self, scale > 0.0), (Dir::Up, true) | (Dir::Down, false))
+    }
+    /// Whether `scale · f`, for a concave `f`, is held from below (so `t <= f` is exact).
+    pub fn concave_side(self, scale: f64) -> bool {
+        matches!((self, scale > 0.0), (Dir::Down, true) | (Dir::Up, false))
+    }
+}
+
+/// Turns IR into terms, adding auxiliary columns and rows where a node needs them.
+pub struct Emitter<'a, 'm> {
+    pub ev: &'a Eval<'m>,
+    pub b: &'a mut Builder,
+}
+
+impl Emitter<'_, '_> {
+    /// Adds `scale · n` to the sink; `dir` says how the enclosing row holds it.
+    pub fn emit(&mut self, n: &Num, scale: f64, dir: Dir, env: &mut Env, sink: &mut Sink) -> EvalResult<()> {
+        let ev = self.ev;
         match n {
             Num::Var { id, index } => {
                 let col = ev.col(*id, index, env)?;
                 sink.terms.push((col as u32, scale));
             }
-            Num::Neg(a) => Self::emit(ev, a, -scale, env, sink)?,
+            Num::Neg(a) => self.emit(a, -scale, dir, env, sink)?,
             Num::Add(a, b) => {
-                Self::emit(ev, a, scale, env, sink)?;
-                Self::emit(ev, b, scale, env, sink)?;
+                self.emit(a, scale, dir, env, sink)?;
+                self.emit(b, scale, dir, env, sink)?;
             }
             Num::Sub(a, b) => {
-                Self::emit(ev, a, scale, env, sink)?;
-                Self::emit(ev, b, -scale, env, sink)?;
+                self.emit(a, scale, dir, env, sink)?;
+                self.emit(b, -scale, dir, env, sink)?;
             }
             Num::Mul(data, b) => {
                 let k = ev.num(data, env, None)?;
                 if k != 0.0 {
-                    Self::emit(ev, b, scale * k, env, sink)?;
+                    self.emit(b, scale * k, dir, env, sink)?;
                 }
             }
             Num::Div(a, data, span) => {
@@ -84,31 +118,42 @@ impl Emitter {
                 if d == 0.0 {
                     return Err(division_by_zero(*span));
                 }
-                Self::emit(ev, a, scale / d, env, sink)?;
+                self.emit(a, scale / d, dir, env, sink)?;
             }
             Num::If(c, a, b) => {
                 let branch = if ev.cond(c, env)? { a } else { b };
-                Self::emit(ev, branch, scale, env, sink)?;
+                self.emit(branch, scale, dir, env, sink)?;
             }
             Num::Sum { id, over, body, .. } => {
                 ev.for_each(over, env, &mut |env| {
                     ev.sums_hit[*id].set(true);
-                    Self::emit(ev, body, scale, env, sink)
+                    self.emit(body, scale, dir, env, sink)
                 })?;
             }
-            Num::Quad(a, b) => Self::product(ev, a, b, scale, env, sink)?,
-            Num::Square(a) => Self::product(ev, a, a, scale, env, sink)?,
+            Num::Quad(a, b) => self.product(a, b, scale, env, sink)?,
+            Num::Square(a) => self.product(a, a, scale, env, sink)?,
+            Num::Abs(a, span) => self.abs(a, scale, dir, env, sink, *span)?,
+            Num::Extreme { max, terms, span } => self.extreme(*max, terms, scale, dir, env, sink, *span)?,
+            Num::Count { terms, span } => self.count(terms, scale, dir, env, sink, *span)?,
+            Num::BinMul(a, b, span) => self.binary_product(a, b, scale, env, sink, *span)?,
+            Num::Pwl { x, points, span } => self.pwl(x, points, scale, dir, env, sink, *span)?,
             data => sink.constant += scale * ev.num(data, env, None)?,
         }
         Ok(())
     }
 
+    /// `n` as a linear expression of its own (repeated columns merged).
+    pub fn linear(&mut self, n: &Num, dir: Dir, env: &mut Env) -> EvalResult<Sink> {
+        let mut s = Sink::default();
+        self.emit(n, 1.0, dir, env, &mut s)?;
+        merge_terms(&mut s.terms);
+        Ok(s)
+    }
+
     /// `scale · a · b` for two linear expressions.
-    fn product(ev: &Eval, a: &Num, b: &Num, scale: f64, env: &mut Env, sink: &mut Sink) -> EvalResult<()> {
-        let mut la = Sink::default();
-        let mut lb = Sink::default();
-        Self::emit(ev, a, 1.0, env, &mut la)?;
-        Self::emit(ev, b, 1.0, env, &mut lb)?;
+    fn product(&mut self, a: &Num, b: &Num, scale: f64, env: &mut Env, sink: &mut Sink) -> EvalResult<()> {
+        let la = self.linear(a, Dir::Both, env)?;
+        let lb = self.linear(b, Dir::Both, env)?;
         sink.constant += scale * la.constant * lb.constant;
         for &(c, v) in &la.terms {
             sink.terms.push((c, scale * v * lb.constant));
@@ -125,7 +170,7 @@ impl Emitter {
     }
 }
 
-fn division_by_zero(span: Span) -> Box<crate::model::eval::EvalError> {
+pub(super) fn division_by_zero(span: Span) -> Box<crate::model::eval::EvalError> {
     let mut e = crate::model::eval::EvalError::new(crate::model::Code::Arithmetic, "division by zero".into(), span);
     e.help = Some("the divisor evaluates to 0 for this index; guard it with a filter or `if`".into());
     e
@@ -183,6 +228,13 @@ pub fn each_sum(n: &Num, f: &mut dyn FnMut(usize, Span)) {
             each_sum(b, f);
         }
         Num::Func(_, args, _) => args.iter().for_each(|a| each_sum(a, f)),
+        Num::Abs(a, _) | Num::Pwl { x: a, .. } => each_sum(a, f),
+        Num::BinMul(a, b, _) => {
+            each_sum(a, f);
+            each_sum(b, f);
+        }
+        Num::Extreme { terms: Terms::List(items), .. } => items.iter().for_each(|a| each_sum(a, f)),
+        Num::Extreme { terms: Terms::Over { body, .. }, .. } => each_sum(body, f),
         _ => {}
     }
 }

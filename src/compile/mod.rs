@@ -2,8 +2,11 @@
 //! CSR arrays from the IR; set elements are interned and index accesses pre-resolved, so the
 //! hot path pushes `(column, coefficient)` pairs without hashing.
 
+mod builder;
 mod convex;
 mod emit;
+mod logic;
+mod reform;
 
 use std::cell::Cell;
 
@@ -12,7 +15,9 @@ use crate::model::eval::{Env, Eval, EvalError, EvalResult};
 use crate::model::ir::*;
 use crate::model::sets::Atom;
 use crate::model::{Code, Diagnostic, Diagnostics, Model, Sense, VarType};
-use emit::{Emitter, Sink};
+pub use builder::{Auxiliary, Origin, Owner, Role};
+use builder::Builder;
+use emit::{Dir, Emitter, Sink};
 
 /// HiGHS integrality codes.
 pub const CONTINUOUS: i32 = 0;
@@ -44,8 +49,12 @@ pub struct Compiled {
     pub row_value: Vec<f64>,
     pub hessian: Option<Hessian>,
     /// Per constraint: its first row, and where its rows' index atoms start in `row_keys`.
+    /// These are the declared rows, one per constraint instance: rows `0..aux.first_row`.
     pub constraint_rows: Vec<(usize, usize)>,
     pub row_keys: Vec<Atom>,
+    /// Columns and rows added to reformulate `abs`, `max`, logic, …: the columns after the
+    /// declared variables', the rows after the declared ones.
+    pub aux: Auxiliary,
 }
 
 impl Compiled {
@@ -62,7 +71,44 @@ impl Compiled {
         self.integrality.iter().any(|&k| k != CONTINUOUS)
     }
 
-    /// The constraint a row belongs to and the row's index atoms.
+    /// Whether a column was added by a reformulation (not a declared variable's).
+    pub fn is_aux_col(&self, col: usize) -> bool {
+        col >= self.aux.first_col
+    }
+
+    /// Whether a row was added by a reformulation (not a declared constraint's instance).
+    pub fn is_aux_row(&self, row: usize) -> bool {
+        row >= self.aux.first_row
+    }
+
+    /// `make[chair]` for a declared column; `capacity[a]#extreme3` for an auxiliary one.
+    pub fn col_name(&self, model: &Model, col: usize) -> String {
+        if !self.is_aux_col(col) {
+            return model.col_name(col);
+        }
+        let k = col - self.aux.first_col;
+        let o = &self.aux.cols[k];
+        format!("{}#{}{k}", self.owner_name(model, o.owner), o.role.name())
+    }
+
+    fn owner_name(&self, model: &Model, owner: Owner) -> String {
+        match owner {
+            Owner::Objective => "objective".into(),
+            Owner::Row(r) => self.row_name(model, r as usize),
+            Owner::Logic { constraint, key } => {
+                let c = &model.constraints[constraint as usize];
+                let arity = key_arity(c);
+                let keys = &self.aux.keys[key as usize..key as usize + arity];
+                if keys.is_empty() {
+                    c.name.clone()
+                } else {
+                    format!("{}[{}]", c.name, model.names.show_tuple(keys))
+                }
+            }
+        }
+    }
+
+    /// The constraint a declared row belongs to and the row's index atoms.
     pub fn row_origin<'a>(&'a self, model: &'a Model, row: usize) -> (usize, &'a [Atom]) {
         let c = self.constraint_rows.partition_point(|&(first, _)| first <= row) - 1;
         let (first, keys) = self.constraint_rows[c];
@@ -71,8 +117,13 @@ impl Compiled {
         (c, &self.row_keys[at..at + arity])
     }
 
-    /// `capacity[carpentry]`, `budget`.
+    /// `capacity[carpentry]`, `budget`; `link[a]#logic7` for an auxiliary row.
     pub fn row_name(&self, model: &Model, row: usize) -> String {
+        if self.is_aux_row(row) {
+            let k = row - self.aux.first_row;
+            let o = &self.aux.rows[k];
+            return format!("{}#{}{k}", self.owner_name(model, o.owner), o.role.name());
+        }
         let (c, keys) = self.row_origin(model, row);
         let name = &model.constraints[c].name;
         if keys.is_empty() {
@@ -101,15 +152,30 @@ pub fn compile(model: &Model) -> (Option<Compiled>, Diagnostics) {
     let sums_hit: Vec<Cell<bool>> = (0..model.num_sums).map(|_| Cell::new(false)).collect();
     let mut out = Compiled { sense: Some(model.objective.sense), ..Default::default() };
     out.row_start.push(0);
-    columns(model, &sums_hit, &mut out, &mut diags);
-    objective(model, &sums_hit, &mut out, &mut diags);
+    let mut b = Builder::new(model.num_cols);
+    columns(model, &sums_hit, &mut b, &mut diags);
+    let (offset, quad) = objective(model, &sums_hit, &mut b, &mut diags);
+    out.offset = offset;
     let mut sink = Sink::default();
-    for con in &model.constraints {
-        constraint(model, con, &sums_hit, &mut sink, &mut out, &mut diags);
+    for (k, con) in model.constraints.iter().enumerate() {
+        constraint(model, k, con, &sums_hit, &mut sink, &mut b, &mut out, &mut diags);
     }
     empty_sums(model, &sums_hit, &mut diags);
+    if b.cols.cost.len() > model.limits.columns {
+        let mut e = Diagnostic::error(
+            Code::Limit,
+            "variables",
+            format!("the instance has more than {} columns with the reformulations' auxiliary ones, the limit", model.limits.columns),
+        );
+        e.help = Some(crate::model::limits::raise_hint("columns", model.limits.columns));
+        diags.push(e);
+    }
     if diags.has_errors() {
         return (None, diags);
+    }
+    finish(&mut out, b);
+    if !quad.is_empty() {
+        out.hessian = Some(emit::hessian(out.num_cols(), quad));
     }
     if let Some(h) = &out.hessian {
         if let Err(d) = convex::check(model, h, model.objective.sense) {
@@ -124,12 +190,25 @@ fn evaluator<'m>(model: &'m Model, slots: &'m [SlotInfo], hits: &'m [Cell<bool>]
     Eval { names: &model.names, sets: &model.sets, params: &model.params, vars: &model.vars, slots, sums_hit: hits }
 }
 
-fn columns(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut Diagnostics) {
-    let n = model.num_cols;
-    out.col_cost = vec![0.0; n];
-    out.col_lower = vec![0.0; n];
-    out.col_upper = vec![f64::INFINITY; n];
-    out.integrality = vec![CONTINUOUS; n];
+/// Moves the columns into `out` and appends the auxiliary rows after the declared ones.
+fn finish(out: &mut Compiled, b: Builder) {
+    let Builder { cols, rows, mut aux, .. } = b;
+    out.col_cost = cols.cost;
+    out.col_lower = cols.lower;
+    out.col_upper = cols.upper;
+    out.integrality = cols.integrality;
+    aux.first_row = out.num_rows();
+    let base = out.row_index.len() as i32;
+    out.row_start.extend(rows.start[1..].iter().map(|&s| s + base));
+    out.row_index.extend(rows.index);
+    out.row_value.extend(rows.value);
+    out.row_lower.extend(rows.lower);
+    out.row_upper.extend(rows.upper);
+    out.aux = aux;
+}
+
+fn columns(model: &Model, hits: &[Cell<bool>], b: &mut Builder, diags: &mut Diagnostics) {
+    let out = &mut b.cols;
     for var in &model.vars {
         let range = var.offset..var.offset + var.len;
         let kind = match var.kind {
@@ -139,7 +218,7 @@ fn columns(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut D
         };
         out.integrality[range.clone()].fill(kind);
         if var.kind == VarType::Binary {
-            out.col_upper[range.clone()].fill(1.0);
+            out.upper[range.clone()].fill(1.0);
         }
         for (bound, lower) in [(&var.lower, true), (&var.upper, false)] {
             let Some(b) = bound else { continue };
@@ -149,7 +228,7 @@ fn columns(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut D
                 (VarType::Binary, false) => v.min(1.0),
                 _ => v,
             };
-            let target = if lower { &mut out.col_lower } else { &mut out.col_upper };
+            let target = if lower { &mut out.lower } else { &mut out.upper };
             if let Num::Const(v) = b.ir {
                 target[range.clone()].fill(narrow(v));
                 continue;
@@ -169,30 +248,34 @@ fn columns(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut D
     }
 }
 
-fn objective(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut Diagnostics) {
+/// Emits the objective into the columns' costs; returns its constant and quadratic terms.
+fn objective(model: &Model, hits: &[Cell<bool>], b: &mut Builder, diags: &mut Diagnostics) -> (f64, Vec<(u32, u32, f64)>) {
     let obj = &model.objective;
     let ev = evaluator(model, &obj.slots, hits);
     let mut sink = Sink::default();
     sink.terms.reserve(model.num_cols);
     let mut env = Env::new(obj.slots.len());
-    if let Err(e) = Emitter::emit(&ev, &obj.expr.ir, 1.0, &mut env, &mut sink) {
+    // Minimising holds the objective from above, maximising from below.
+    let dir = if obj.sense == Sense::Minimize { Dir::Up } else { Dir::Down };
+    b.owner = Some(Owner::Objective);
+    if let Err(e) = (Emitter { ev: &ev, b }).emit(&obj.expr.ir, 1.0, dir, &mut env, &mut sink) {
         diags.push(eval_diag(*e, &obj.expr.path, &obj.expr.src));
-        return;
+        return (0.0, Vec::new());
     }
     for &(col, coef) in &sink.terms {
-        out.col_cost[col as usize] += coef;
+        b.cols.cost[col as usize] += coef;
     }
-    out.offset = sink.constant;
-    if !sink.quad.is_empty() {
-        out.hessian = Some(emit::hessian(model.num_cols, sink.quad));
-    }
+    (sink.constant, sink.quad)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn constraint(
     model: &Model,
+    index: usize,
     con: &crate::model::Constraint,
     hits: &[Cell<bool>],
     sink: &mut Sink,
+    b: &mut Builder,
     out: &mut Compiled,
     diags: &mut Diagnostics,
 ) {
@@ -208,10 +291,31 @@ fn constraint(
     let estimated_rows = con.forall.as_ref().map_or(1, |f| estimate_count(model, &f.ir)).min(limits.rows);
     let mut first = true;
     let mut instance = |env: &mut Env| -> EvalResult<()> {
+        if let Some(p) = &con.logic {
+            // A logical constraint has no row of its own: all its rows are auxiliary.
+            b.owner = Some(Owner::Logic { constraint: index as u32, key: b.aux.keys.len() as u32 });
+            b.aux.keys.extend_from_slice(&env.atoms[..arity]);
+            let res = (Emitter { ev: &ev, b: &mut *b }).require_prop(p, false, &logic::always(), env, Default::default());
+            if out.num_rows() + b.rows.lower.len() > limits.rows
+                || out.num_nonzeros() + b.rows.index.len() > limits.nonzeros
+            {
+                return Err(instance_too_large(limits, out.num_rows() + b.rows.lower.len()));
+            }
+            return res.map_err(|mut e| {
+                if arity > 0 {
+                    e.message =
+                        format!("{} (in {}[{}])", e.message, con.name, model.names.show_tuple(&env.atoms[..arity]));
+                }
+                body_failed = true;
+                e
+            });
+        }
         let nnz_before = out.row_index.len();
-        let row = emit_row(&ev, con, env, sink, out);
-        if out.num_rows() > limits.rows || out.num_nonzeros() > limits.nonzeros {
-            return Err(instance_too_large(limits, out));
+        b.owner = Some(Owner::Row(out.num_rows() as u32));
+        let row = emit_row(&ev, con, env, sink, b, out);
+        let rows = out.num_rows() + b.rows.lower.len();
+        if rows > limits.rows || out.num_nonzeros() + b.rows.index.len() > limits.nonzeros {
+            return Err(instance_too_large(limits, rows));
         }
         if first {
             // Size the arrays once from the first row, instead of doubling them repeatedly.
@@ -274,8 +378,8 @@ fn constraint(
 
 /// The error for an instance past `--max rows` or `--max nonzeros`, raised as the row
 /// that passes it is emitted (so no more than the limit is ever held).
-fn instance_too_large(limits: &crate::model::Limits, out: &Compiled) -> Box<crate::model::eval::EvalError> {
-    let (what, name, limit) = if out.num_rows() > limits.rows {
+fn instance_too_large(limits: &crate::model::Limits, rows: usize) -> Box<crate::model::eval::EvalError> {
+    let (what, name, limit) = if rows > limits.rows {
         ("rows", "rows", limits.rows)
     } else {
         ("non-zero coefficients", "nonzeros", limits.nonzeros)
@@ -309,17 +413,25 @@ fn emit_row(
     con: &crate::model::Constraint,
     env: &mut Env,
     sink: &mut Sink,
+    b: &mut Builder,
     out: &mut Compiled,
 ) -> EvalResult<bool> {
     sink.clear();
+    let mut em = Emitter { ev, b };
     let (lo, hi) = if con.parts.len() == 3 {
         let lo = ev.num(&con.parts[0], env, None)?;
         let hi = ev.num(&con.parts[2], env, None)?;
-        Emitter::emit(ev, &con.parts[1], 1.0, env, sink)?;
+        em.emit(&con.parts[1], 1.0, Dir::Both, env, sink)?;
         (lo - sink.constant, hi - sink.constant)
     } else {
-        Emitter::emit(ev, &con.parts[0], 1.0, env, sink)?;
-        Emitter::emit(ev, &con.parts[1], -1.0, env, sink)?;
+        // `lhs - rhs` is held from above by `<=`, from below by `>=`.
+        let dir = match con.ops[0] {
+            RelOp::Le | RelOp::Lt => Dir::Up,
+            RelOp::Ge | RelOp::Gt => Dir::Down,
+            RelOp::Eq => Dir::Both,
+        };
+        em.emit(&con.parts[0], 1.0, dir, env, sink)?;
+        em.emit(&con.parts[1], -1.0, dir, env, sink)?;
         let rhs = -sink.constant;
         match con.ops[0] {
             RelOp::Le | RelOp::Lt => (f64::NEG_INFINITY, rhs),

@@ -46,6 +46,10 @@ pub enum BinOp {
     Ge,
     And,
     Or,
+    /// `p => q`: if `p` holds then `q` must.
+    Implies,
+    /// `p <=> q`: `p` holds exactly when `q` does.
+    Iff,
 }
 
 impl BinOp {
@@ -64,12 +68,15 @@ impl BinOp {
             BinOp::Ge => ">=",
             BinOp::And => "and",
             BinOp::Or => "or",
+            BinOp::Implies => "=>",
+            BinOp::Iff => "<=>",
         }
     }
 
     /// Binding strength: higher binds tighter.
     pub fn precedence(self) -> u8 {
         match self {
+            BinOp::Implies | BinOp::Iff => 0,
             BinOp::Or => 1,
             BinOp::And => 2,
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 4,
@@ -115,6 +122,12 @@ pub enum ExprKind {
         over: Indexing,
         body: Box<Expr>,
     },
+    /// `max{i in I} e`, `min{…} e`, `count{…} (proposition)`: a sum's indexing with another fold.
+    Reduce {
+        op: ReduceOp,
+        over: Indexing,
+        body: Box<Expr>,
+    },
     If {
         cond: Box<Expr>,
         then: Box<Expr>,
@@ -125,6 +138,32 @@ pub enum ExprKind {
         items: Vec<Expr>,
         set: SetExpr,
     },
+}
+
+/// The folds written like a sum: `max{…}`, `min{…}`, `count{…}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReduceOp {
+    Max,
+    Min,
+    Count,
+}
+
+impl ReduceOp {
+    pub fn from_name(name: &str) -> Option<ReduceOp> {
+        Some(match name {
+            "max" => ReduceOp::Max,
+            "min" => ReduceOp::Min,
+            "count" => ReduceOp::Count,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            ReduceOp::Max => "max",
+            ReduceOp::Min => "min",
+            ReduceOp::Count => "count",
+        }
+    }
 }
 
 /// `i in I, (j,k) in Arcs: filter`.
@@ -176,7 +215,8 @@ impl RelOp {
     }
 }
 
-/// `lhs op rhs` or a range `lo op mid op hi`.
+/// `lhs op rhs`, a range `lo op mid op hi`, or (one part, no operator) a proposition that must
+/// hold: `y == 0 => x <= 0`, `a <= 5 or b <= 3`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Relation {
     pub parts: Vec<Expr>,

@@ -54,7 +54,8 @@ fn push_indexing<'a>(ix: &'a Indexing, out: &mut Vec<&'a Expr>) {
     }
 }
 
-fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
+/// The direct sub-expressions of `e` (operands, arguments, index filters and range bounds).
+pub fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
     match &e.kind {
         ExprKind::Num(_) | ExprKind::Str(_) | ExprKind::Inf | ExprKind::Name(_) => {}
         ExprKind::Index { args, .. } | ExprKind::Call { args, .. } => out.extend(args),
@@ -63,7 +64,7 @@ fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
             out.push(lhs);
             out.push(rhs);
         }
-        ExprKind::Sum { over, body } => {
+        ExprKind::Sum { over, body } | ExprKind::Reduce { over, body, .. } => {
             push_indexing(over, out);
             out.push(body);
         }

@@ -28,6 +28,10 @@ pub enum Tok {
     Gt,
     EqEq,
     Ne,
+    /// `=>`: implication between propositions.
+    Implies,
+    /// `<=>`: equivalence between propositions.
+    Iff,
     Eof,
 }
 
@@ -65,6 +69,8 @@ impl Tok {
             Tok::Gt => ">",
             Tok::EqEq => "==",
             Tok::Ne => "!=",
+            Tok::Implies => "=>",
+            Tok::Iff => "<=>",
             _ => "",
         }
     }
@@ -98,6 +104,8 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
         }
         let two = if i + 1 < bytes.len() { &bytes[i..i + 2] } else { &bytes[i..i + 1] };
         let (tok, len) = match two {
+            b"<=" if bytes.get(i + 2) == Some(&b'>') => (Tok::Iff, 3),
+            b"=>" => (Tok::Implies, 2),
             b"<=" => (Tok::Le, 2),
             b">=" => (Tok::Ge, 2),
             b"==" => (Tok::EqEq, 2),

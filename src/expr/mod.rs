@@ -13,7 +13,7 @@ mod parser;
 pub(crate) mod print;
 
 pub use ast::*;
-pub use depth::depth;
+pub use depth::{children, depth};
 
 /// A syntax error at a span of the expression's source.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +80,35 @@ pub fn parse_relation_with(src: &str, limits: &ParseLimits) -> Result<Relation, 
     p.finish()?;
     depth::check(&r.parts, limits.max_depth)?;
     Ok(r)
+}
+
+/// Parses a constraint: a relation (`parse_relation_with`), or a proposition joining
+/// relations with `=>`, `<=>`, `or`, `and`, `not` (`y[f] == 0 => ship[f,c] <= 0`). A proposition
+/// comes back as a `Relation` with one part and no operators: "this must hold".
+pub fn parse_constraint_with(src: &str, limits: &ParseLimits) -> Result<Relation, ParseError> {
+    let relation_error = match parse_relation_with(src, limits) {
+        Ok(r) => return Ok(r),
+        Err(e) => e,
+    };
+    match parse_expr_with(src, limits) {
+        Ok(e) if is_proposition(&e) => Ok(Relation { parts: vec![e], ops: Vec::new() }),
+        // Text that reads as logic gets the logic parser's error, anything else the relation's.
+        Err(e) if mentions_logic(src) => Err(e),
+        _ => Err(relation_error),
+    }
+}
+
+/// Whether `e`'s outermost construct is a logical connective.
+pub fn is_proposition(e: &Expr) -> bool {
+    matches!(
+        &e.kind,
+        ExprKind::Not(_) | ExprKind::Binary { op: BinOp::And | BinOp::Or | BinOp::Implies | BinOp::Iff, .. }
+    )
+}
+
+fn mentions_logic(src: &str) -> bool {
+    src.contains("=>")
+        || src.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').any(|w| matches!(w, "and" | "or" | "not"))
 }
 
 /// `parse_indexing` within `limits`; filters and range bounds are at most `limits.max_depth` deep.

@@ -1,5 +1,6 @@
-//! Recursive-descent parser. Precedence, loosest first: `if`, `or`, `and`, `not`,
-//! comparisons and `in`, `+ -`, `* /`, unary `-` and `sum`, `^`, primaries.
+//! Recursive-descent parser. Precedence, loosest first: `if`, `=>` and `<=>`, `or`, `and`,
+//! `not`, comparisons and `in`, `+ -`, `* /`, unary `-` and `sum` (and `max{…}`, `min{…}`,
+//! `count{…}`), `^`, primaries.
 //!
 //! Every construct that makes the parser recurse goes through `nested`, which counts levels and
 //! fails past `ParseLimits::max_depth`: deep input is an error, never a stack overflow.
@@ -169,7 +170,25 @@ impl Parser {
                 })
             });
         }
-        self.or()
+        self.implication()
+    }
+
+    /// `p => q`, `p <=> q`: not associative, so `p => q => r` must be parenthesized.
+    fn implication(&mut self) -> Result<Expr, ParseError> {
+        let lhs = self.or()?;
+        let op = match self.peek() {
+            Tok::Implies => BinOp::Implies,
+            Tok::Iff => BinOp::Iff,
+            _ => return Ok(lhs),
+        };
+        self.bump();
+        let rhs = self.or()?;
+        if matches!(self.peek(), Tok::Implies | Tok::Iff) {
+            return Err(self
+                .unexpected("expected the end of the implication")
+                .help("parenthesize chained implications: `(p => q) => r` or `p => (q => r)`"));
+        }
+        Ok(binary(lhs, op, rhs))
     }
 
     fn or(&mut self) -> Result<Expr, ParseError> {
@@ -267,6 +286,10 @@ impl Parser {
                 Ok(Expr { kind: ExprKind::Neg(Box::new(arg)), span })
             }),
             Tok::Ident(s) if s == "sum" && self.peek_at(1) == &Tok::LBrace => self.nested(Self::sum),
+            Tok::Ident(s) if self.peek_at(1) == &Tok::LBrace => match ReduceOp::from_name(s) {
+                Some(op) => self.nested(|p| p.reduce(op)),
+                None => self.power(),
+            },
             _ => self.power(),
         }
     }
@@ -285,6 +308,17 @@ impl Parser {
         let body = self.term()?;
         let span = start.to(body.span);
         Ok(Expr { kind: ExprKind::Sum { over, body: Box::new(body) }, span })
+    }
+
+    /// `max{i in I} e`: indexed like a sum, its body the term after the braces.
+    fn reduce(&mut self, op: ReduceOp) -> Result<Expr, ParseError> {
+        let start = self.bump().span;
+        self.bump();
+        let over = self.indexing(&Tok::RBrace)?;
+        self.expect(Tok::RBrace, &format!("to close the index of `{}`", op.name()))?;
+        let body = self.term()?;
+        let span = start.to(body.span);
+        Ok(Expr { kind: ExprKind::Reduce { op, over, body: Box::new(body) }, span })
     }
 
     fn power(&mut self) -> Result<Expr, ParseError> {

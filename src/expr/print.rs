@@ -19,7 +19,7 @@ pub(crate) fn precedence(e: &Expr) -> u8 {
         ExprKind::Not(_) => PREC_NOT,
         ExprKind::In { .. } => 4,
         ExprKind::Binary { op, .. } => op.precedence(),
-        ExprKind::Neg(_) | ExprKind::Sum { .. } => PREC_UNARY,
+        ExprKind::Neg(_) | ExprKind::Sum { .. } | ExprKind::Reduce { .. } => PREC_UNARY,
         ExprKind::Num(n) if *n < 0.0 => PREC_UNARY,
         _ => PREC_ATOM,
     }
@@ -28,7 +28,7 @@ pub(crate) fn precedence(e: &Expr) -> u8 {
 /// Whether the printed form of `e` ends with a `sum` whose body would swallow what follows.
 pub(crate) fn ends_in_sum(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Sum { .. } => true,
+        ExprKind::Sum { .. } | ExprKind::Reduce { .. } => true,
         ExprKind::Neg(a) => ends_in_sum(a),
         ExprKind::Binary { op: BinOp::Mul | BinOp::Div | BinOp::Pow, rhs, .. } => ends_in_sum(rhs),
         _ => false,
@@ -187,7 +187,7 @@ impl Display for Expr {
                 // `^` is right-associative, so the left one must.
                 let (lmin, rmin) = match op {
                     BinOp::Pow => (PREC_ATOM, PREC_UNARY),
-                    _ if op.is_comparison() => (p + 1, p + 1),
+                    _ if op.is_comparison() || matches!(op, BinOp::Implies | BinOp::Iff) => (p + 1, p + 1),
                     _ => (p, p + 1),
                 };
                 // `sum{…} body` takes the product after it, so a left operand of `*`
@@ -208,6 +208,10 @@ impl Display for Expr {
             }
             ExprKind::Sum { over, body } => {
                 write!(f, "sum{{{over}}} ")?;
+                child(f, body, BinOp::Mul.precedence())
+            }
+            ExprKind::Reduce { op, over, body } => {
+                write!(f, "{}{{{over}}} ", op.name())?;
                 child(f, body, BinOp::Mul.precedence())
             }
             ExprKind::If { cond, then, otherwise } => {

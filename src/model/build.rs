@@ -97,6 +97,7 @@ impl<'f> Builder<'f> {
         Shapes {
             param_dims: self.params.iter().map(|p| p.dims.clone()).collect(),
             var_dims: self.vars.iter().map(|v| v.dims.clone()).collect(),
+            var_binary: self.vars.iter().map(|v| v.kind == VarType::Binary).collect(),
         }
     }
 
@@ -691,7 +692,11 @@ impl<'f> Builder<'f> {
             let mut parts = Vec::new();
             let mut ok = forall_ok;
             let ranged = t.ast.parts.len() == 3;
-            for (k, part) in t.ast.parts.iter().enumerate() {
+            // A proposition (one part, no relation operator) is a logical constraint.
+            let is_logic = t.ast.parts.len() == 1 && t.ast.ops.is_empty();
+            let logic = if is_logic { r.prop(&t.ast.parts[0]) } else { None };
+            ok &= logic.is_some() || !is_logic;
+            for (k, part) in t.ast.parts.iter().enumerate().filter(|_| !is_logic) {
                 match r.num(part) {
                     Some((n, d)) => {
                         if ranged && k != 1 && d > 0 {
@@ -734,6 +739,7 @@ impl<'f> Builder<'f> {
                     path: def.path.clone(),
                     forall,
                     parts,
+                    logic,
                     ops: t.ast.ops.iter().map(|(op, _)| *op).collect(),
                     expr_src: t.src.clone(),
                     expr_path: t.path.clone(),

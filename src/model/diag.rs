@@ -39,6 +39,8 @@ pub enum Code {
     UnusedVariable,
     EmptyConstraint,
     Arithmetic,
+    /// A reformulation (big-M) needs a finite bound that the model does not give.
+    MissingBound,
     /// A size or work limit was reached (`--max NAME=VALUE` raises it).
     Limit,
 }

@@ -10,6 +10,9 @@ use super::sets::{Atom, Interner, SetData};
 use super::{Param, Var};
 use crate::expr::Span;
 
+mod reform;
+pub use reform::{negate, Pieces, HOLDS_TOLERANCE};
+
 /// A failure while instantiating: an element outside its set, missing data, bad arithmetic.
 #[derive(Debug, Clone)]
 pub struct EvalError {
@@ -220,6 +223,14 @@ impl<'m> Eval<'m> {
                 SetRef::Range(lo, hi, span) => (self.int(hi, *span)? - self.int(lo, *span)? + 1).max(0) as f64,
             },
             Num::Ord { slot, .. } => (env.pos[*slot] + 1) as f64,
+            Num::Abs(a, _) => self.num(a, env, x)?.abs(),
+            Num::Extreme { max, terms, .. } => self.extreme(*max, terms, env, x)?,
+            Num::Count { terms, .. } => self.count(terms, env, x)?,
+            Num::BinMul(a, b, _) => self.num(a, env, x)? * self.num(b, env, x)?,
+            Num::Pwl { x: arg, points, span } => {
+                let at = self.num(arg, env, x)?;
+                self.pwl(at, points, env, *span)?
+            }
         })
     }
 

@@ -86,6 +86,59 @@ pub enum Num {
         slot: Slot,
         span: Span,
     },
+    // The nodes below hold variables in positions no linear row can: compilation replaces each
+    // by auxiliary columns and rows (`compile::reform`), and verification evaluates them as
+    // written, so a wrong reformulation shows up as a violated constraint or objective.
+    /// `abs(e)` of an expression with variables.
+    Abs(Box<Num>, Span),
+    /// `max(a, b, …)`, `max{i in I} e` (`max: false` for `min`), with variables.
+    Extreme {
+        max: bool,
+        terms: Terms<Num>,
+        span: Span,
+    },
+    /// `count(p, q, …)`, `count{i in I} p`: how many of the propositions hold.
+    Count {
+        terms: Terms<Prop>,
+        span: Span,
+    },
+    /// `a * b` where `a` is a product of binary variables (and data) and `b` is linear.
+    BinMul(Box<Num>, Box<Num>, Span),
+    /// `pwl(x, (b1,v1), (b2,v2), …)`: linear interpolation between the points, `x` within
+    /// `[b1, bn]`; breakpoints strictly increasing.
+    Pwl {
+        x: Box<Num>,
+        points: Vec<(Num, Num)>,
+        span: Span,
+    },
+}
+
+/// The items of `max`, `min` and `count`: listed, or one body per index combination.
+#[derive(Debug, Clone)]
+pub enum Terms<T> {
+    List(Vec<T>),
+    Over { over: Box<Loop>, body: Box<T> },
+}
+
+/// A proposition of a logical constraint or of `count`.
+#[derive(Debug, Clone)]
+pub enum Prop {
+    /// `lhs op rhs` with variables on either side.
+    Rel {
+        lhs: Num,
+        op: CmpOp,
+        rhs: Num,
+        span: Span,
+    },
+    /// A binary variable as a proposition: true when it is 1.
+    Lit(Num, Span),
+    /// A condition on data alone: a constant in each instance.
+    Data(Cond),
+    Not(Box<Prop>),
+    And(Box<Prop>, Box<Prop>),
+    Or(Box<Prop>, Box<Prop>),
+    Implies(Box<Prop>, Box<Prop>),
+    Iff(Box<Prop>, Box<Prop>),
 }
 
 /// An index access `name[a, b, …]`, grouped per dimension of the indexed entity.

@@ -724,7 +724,7 @@ impl Loader<'_> {
             }
         };
         let expr_path = if v.is_string() { path.clone() } else { join(&path, "expression") };
-        let expression = self.parse(&expr_src, &expr_path, expr::parse_relation_with)?;
+        let expression = self.parse(&expr_src, &expr_path, expr::parse_constraint_with)?;
         Some(ConstraintDef { name: name.to_string(), path, forall, expression, description })
     }
 }

@@ -87,8 +87,10 @@ pub struct Constraint {
     pub name: String,
     pub path: String,
     pub forall: Option<Located<Loop>>,
-    /// Sides of `a op b` or `lo op mid op hi`.
+    /// Sides of `a op b` or `lo op mid op hi`; empty for a logical constraint.
     pub parts: Vec<Num>,
+    /// A logical constraint (`p => q`, `p or q`, …): the proposition every instance must satisfy.
+    pub logic: Option<Prop>,
     pub ops: Vec<RelOp>,
     pub expr_src: String,
     pub expr_path: String,

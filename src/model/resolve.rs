@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
+mod reform;
+
 use super::diag::{did_you_mean, Code, Diagnostic, Diagnostics};
 use super::ir::*;
 use super::load::Text;
 use super::sets::{Atom, Interner, SetData};
-use crate::expr::{BinOp, Binding, Expr, ExprKind, Indexing, SetExpr, SetKind, Span};
+use crate::expr::{BinOp, Binding, Expr, ExprKind, Indexing, ReduceOp, SetExpr, SetKind, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Symbol {
@@ -22,6 +24,8 @@ pub enum Symbol {
 pub struct Shapes {
     pub param_dims: Vec<Vec<SetId>>,
     pub var_dims: Vec<Vec<SetId>>,
+    /// Whether each variable is binary (products with binaries are linearized exactly).
+    pub var_binary: Vec<bool>,
 }
 
 /// What the resolver may consult: the names declared so far and their shapes.
@@ -30,6 +34,7 @@ pub struct World<'a> {
     pub sets: &'a [SetData],
     pub param_dims: &'a [Vec<SetId>],
     pub var_dims: &'a [Vec<SetId>],
+    pub var_binary: &'a [bool],
     pub names: &'a Interner,
 }
 
@@ -40,7 +45,14 @@ impl<'a> World<'a> {
         shapes: &'a Shapes,
         names: &'a Interner,
     ) -> Self {
-        World { symbols, sets, param_dims: &shapes.param_dims, var_dims: &shapes.var_dims, names }
+        World {
+            symbols,
+            sets,
+            param_dims: &shapes.param_dims,
+            var_dims: &shapes.var_dims,
+            var_binary: &shapes.var_binary,
+            names,
+        }
     }
 
     fn dims_of(&self, sym: Symbol) -> &[SetId] {
@@ -81,6 +93,7 @@ pub struct Resolver<'a, 'w> {
 
 const FUNCTIONS: &[&str] = &[
     "abs", "min", "max", "sqrt", "exp", "log", "floor", "ceil", "round", "card", "ord", "first", "last", "prev", "next",
+    "count", "pwl",
 ];
 
 impl<'a, 'w> Resolver<'a, 'w> {
@@ -346,6 +359,21 @@ impl<'a, 'w> Resolver<'a, 'w> {
                 self.close(mark);
                 let ((body, d), lp) = (body?, lp?);
                 Some((Num::Sum { id, over: Box::new(lp), body: Box::new(body), span: e.span }, d))
+            }
+            ExprKind::Reduce { op: ReduceOp::Count, over, body } => {
+                let (lp, mark) = self.open(over);
+                let p = self.prop(body);
+                self.close(mark);
+                let (p, lp) = (p?, lp?);
+                Some(count(Terms::Over { over: Box::new(lp), body: Box::new(p) }, e.span))
+            }
+            ExprKind::Reduce { op, over, body } => {
+                let (lp, mark) = self.open(over);
+                let b = self.num(body);
+                self.close(mark);
+                let ((body, d), lp) = (b?, lp?);
+                let terms = Terms::Over { over: Box::new(lp), body: Box::new(body) };
+                self.extreme(*op == ReduceOp::Max, terms, d, e.span)
             }
             ExprKind::If { cond, then, otherwise } => {
                 let c = self.cond(cond);
@@ -635,6 +663,11 @@ impl<'a, 'w> Resolver<'a, 'w> {
                 let a = self.set_function(func, args, span)?;
                 return Some((Num::Elem(a, span), 0));
             }
+            "count" => {
+                let props: Vec<Option<Prop>> = args.iter().map(|a| self.prop(a)).collect();
+                return Some(count(Terms::List(props.into_iter().collect::<Option<_>>()?), span));
+            }
+            "pwl" => return self.pwl(args, span),
             _ => {}
         }
         let Some(f) = Func::from_name(func) else {
@@ -666,12 +699,13 @@ impl<'a, 'w> Resolver<'a, 'w> {
             deg = deg.max(d);
             out.push(n);
         }
+        match f {
+            Func::Abs if deg > 0 => return self.reformulated(Num::Abs(Box::new(out.remove(0)), span), deg, span),
+            Func::Min | Func::Max if deg > 0 => return self.extreme(f == Func::Max, Terms::List(out), deg, span),
+            _ => {}
+        }
         if deg > 0 {
-            let help = match f {
-                Func::Abs => "linearize: add a variable t with t >= expr and t >= -expr, and use t",
-                Func::Min | Func::Max => "linearize with an auxiliary variable bounded by each argument",
-                _ => "only constants and parameters may appear inside functions",
-            };
+            let help = "only constants and parameters may appear inside functions";
             self.error(
                 Code::NonLinear,
                 span,
@@ -688,7 +722,7 @@ impl<'a, 'w> Resolver<'a, 'w> {
     }
 
     fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span) -> Option<(Num, Degree)> {
-        if op.is_comparison() || matches!(op, BinOp::And | BinOp::Or) {
+        if op.is_comparison() || matches!(op, BinOp::And | BinOp::Or | BinOp::Implies | BinOp::Iff) {
             let help = "use `if condition then a else b` to choose a value; a constraint compares its two sides once"
                 .to_string();
             self.error(Code::WrongKind, span, format!("a condition (`{}`) is not a number", op.symbol()), Some(help));
@@ -703,6 +737,20 @@ impl<'a, 'w> Resolver<'a, 'w> {
             BinOp::Sub => Some((fold2(l, r, |a, b| a - b, Num::Sub), dl.max(dr))),
             BinOp::Mul => {
                 let d = dl + dr;
+                if dl > 0 && dr > 0 && max > 0 {
+                    if let Some(product) = self.binary_product(l.clone(), r.clone(), dl.max(dr), span) {
+                        return product;
+                    }
+                }
+                if dl > 0 && dr > 0 && (has_reform(&l) || has_reform(&r)) {
+                    self.error(
+                        Code::NonLinear,
+                        span,
+                        format!("`{}` multiplies `abs`, `max`, `min`, `count` or `pwl` by an expression with variables", self.text(span)),
+                        Some("multiply them only by constants, parameters or binary variables".into()),
+                    );
+                    return None;
+                }
                 if d > max && dl > 0 && dr > 0 {
                     let help = if max == 1 {
                         "constraints must be linear: multiply variables only by constants or parameters (for a product of a binary and a bounded variable, linearize with big-M constraints)"
@@ -775,6 +823,15 @@ impl<'a, 'w> Resolver<'a, 'w> {
                     }
                 };
                 let d = dl * k;
+                if k == 2 && has_reform(&l) {
+                    self.error(
+                        Code::NonLinear,
+                        span,
+                        format!("`{}` squares `abs`, `max`, `min`, `count` or `pwl`", self.text(span)),
+                        Some("square the expression inside instead, or leave the square out".into()),
+                    );
+                    return None;
+                }
                 if d > max {
                     self.error(
                         Code::NonLinear,
@@ -811,18 +868,22 @@ impl<'a, 'w> Resolver<'a, 'w> {
                 let (l, r) = (self.cond(lhs), self.cond(rhs));
                 Some(Cond::Or(Box::new(l?), Box::new(r?)))
             }
+            ExprKind::Binary { op: op @ (BinOp::Implies | BinOp::Iff), lhs, rhs } => {
+                let (l, r) = (self.cond(lhs), self.cond(rhs));
+                let (l, r) = (l?, r?);
+                let not = |c: &Cond| Box::new(Cond::Not(Box::new(c.clone())));
+                Some(match op {
+                    BinOp::Implies => Cond::Or(not(&l), Box::new(r)),
+                    _ => Cond::Or(
+                        Box::new(Cond::And(Box::new(l.clone()), Box::new(r.clone()))),
+                        Box::new(Cond::And(not(&l), not(&r))),
+                    ),
+                })
+            }
             ExprKind::Not(a) => Some(Cond::Not(Box::new(self.cond(a)?))),
             ExprKind::Binary { op, lhs, rhs } if op.is_comparison() => {
-                let cmp = match op {
-                    BinOp::Eq => CmpOp::Eq,
-                    BinOp::Ne => CmpOp::Ne,
-                    BinOp::Lt => CmpOp::Lt,
-                    BinOp::Le => CmpOp::Le,
-                    BinOp::Gt => CmpOp::Gt,
-                    _ => CmpOp::Ge,
-                };
                 let (l, r) = (self.val(lhs), self.val(rhs));
-                Some(Cond::Cmp(cmp, l?, r?, e.span))
+                Some(Cond::Cmp(cmp_op(*op), l?, r?, e.span))
             }
             ExprKind::In { items, set } => {
                 let set_ref = self.set_ref(set);
@@ -880,6 +941,51 @@ impl<'a, 'w> Resolver<'a, 'w> {
         let r = self.num(e).map(|(n, _)| Val::Num(n));
         self.rules = saved;
         r
+    }
+}
+
+fn cmp_op(op: BinOp) -> CmpOp {
+    match op {
+        BinOp::Eq => CmpOp::Eq,
+        BinOp::Ne => CmpOp::Ne,
+        BinOp::Lt => CmpOp::Lt,
+        BinOp::Le => CmpOp::Le,
+        BinOp::Gt => CmpOp::Gt,
+        _ => CmpOp::Ge,
+    }
+}
+
+/// `count` of propositions: a number with variables when any proposition has them.
+fn count(terms: Terms<Prop>, span: Span) -> (Num, Degree) {
+    let has_vars = match &terms {
+        Terms::List(ps) => ps.iter().any(prop_has_vars),
+        Terms::Over { body, .. } => prop_has_vars(body),
+    };
+    (Num::Count { terms, span }, Degree::from(has_vars))
+}
+
+fn prop_has_vars(p: &Prop) -> bool {
+    match p {
+        Prop::Rel { .. } | Prop::Lit(..) => true,
+        Prop::Data(_) => false,
+        Prop::Not(a) => prop_has_vars(a),
+        Prop::And(a, b) | Prop::Or(a, b) | Prop::Implies(a, b) | Prop::Iff(a, b) => {
+            prop_has_vars(a) || prop_has_vars(b)
+        }
+    }
+}
+
+/// Whether `n` holds a node that compiles to auxiliary columns (`abs`, `max`, `count`, …).
+pub fn has_reform(n: &Num) -> bool {
+    match n {
+        Num::Abs(..) | Num::Extreme { .. } | Num::Count { .. } | Num::BinMul(..) | Num::Pwl { .. } => true,
+        Num::Neg(a) | Num::Square(a) => has_reform(a),
+        Num::Add(a, b) | Num::Sub(a, b) | Num::Mul(a, b) | Num::Quad(a, b) | Num::Div(a, b, _) | Num::Pow(a, b, _) => {
+            has_reform(a) || has_reform(b)
+        }
+        Num::If(_, a, b) => has_reform(a) || has_reform(b),
+        Num::Sum { body, .. } => has_reform(body),
+        _ => false,
     }
 }
 

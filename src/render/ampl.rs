@@ -75,6 +75,8 @@ impl Target for Ampl {
     fn binary(&self, op: BinOp, l: String, r: String) -> String {
         match op {
             BinOp::Mul | BinOp::Div | BinOp::Pow => format!("{l}{}{r}", op.symbol()),
+            BinOp::Implies => format!("{l} ==> {r}"),
+            BinOp::Iff => format!("{l} <==> {r}"),
             _ => format!("{l} {} {r}", op.symbol()),
         }
     }

@@ -2,7 +2,7 @@
 
 use super::escape::{tex_ident as ident, tex_text as text};
 use super::translate::{one_or_tuple, tr, Out, Scope, Target};
-use crate::expr::{BinOp, Expr, RelOp};
+use crate::expr::{BinOp, Expr, ReduceOp, RelOp};
 
 pub struct Latex;
 
@@ -26,6 +26,8 @@ impl Target for Latex {
             "card" => format!("\\lvert {one} \\rvert"),
             "abs" => format!("\\left\\lvert {one} \\right\\rvert"),
             "min" | "max" => format!("\\{func}\\left({}\\right)", a.join(", ")),
+            "count" => format!("\\#\\left\\{{{}\\right\\}}", a.join(", ")),
+            "pwl" => format!("\\operatorname{{pwl}}\\left({}\\right)", a.join(", ")),
             "sqrt" => format!("\\sqrt{{{one}}}"),
             "exp" => format!("e^{{{one}}}"),
             "log" => format!("\\ln\\left({one}\\right)"),
@@ -55,6 +57,8 @@ impl Target for Latex {
             BinOp::Ge => format!("{l} \\ge {r}"),
             BinOp::And => format!("{l} \\land {r}"),
             BinOp::Or => format!("{l} \\lor {r}"),
+            BinOp::Implies => format!("{l} \\implies {r}"),
+            BinOp::Iff => format!("{l} \\iff {r}"),
             _ => format!("{l} {} {r}", op.symbol()),
         }
     }
@@ -73,6 +77,13 @@ impl Target for Latex {
     }
     fn sum(&self, over: String, body: String) -> String {
         format!("\\sum_{{{over}}} {body}")
+    }
+    fn reduce(&self, op: ReduceOp, over: String, body: String) -> Out {
+        Ok(match op {
+            ReduceOp::Max => format!("\\max_{{{over}}} {body}"),
+            ReduceOp::Min => format!("\\min_{{{over}}} {body}"),
+            ReduceOp::Count => format!("\\#\\left\\{{{over} : {body}\\right\\}}"),
+        })
     }
     fn cond(&self, c: String, a: String, b: String) -> String {
         format!("\\begin{{cases}} {a} & \\text{{if }} {c} \\\\ {b} & \\text{{otherwise}} \\end{{cases}}")

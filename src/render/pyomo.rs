@@ -76,6 +76,9 @@ impl Target for Pyomo {
         match op {
             BinOp::Pow => format!("{l}**{r}"),
             BinOp::Mul | BinOp::Div => format!("{l}{}{r}", op.symbol()),
+            // Conditions on data only (variables in logic are refused before translating).
+            BinOp::Implies => format!("(not ({l}) or ({r}))"),
+            BinOp::Iff => format!("(bool({l}) == bool({r}))"),
             _ => format!("{l} {} {r}", op.symbol()),
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::expr::print::{ends_in_sum, precedence, PREC_ATOM, PREC_IF, PREC_NOT, PREC_UNARY};
-use crate::expr::{BinOp, Binding, Expr, ExprKind, Indexing, RelOp, Relation, SetExpr, SetKind};
+use crate::expr::{BinOp, Binding, Expr, ExprKind, Indexing, ReduceOp, RelOp, Relation, SetExpr, SetKind};
 
 use super::Unsupported;
 
@@ -106,6 +106,10 @@ pub trait Target {
         format!("({a})")
     }
     fn sum(&self, over: String, body: String) -> String;
+    /// `max{…} e`, `min{…} e`, `count{…} p`; only some targets can write these.
+    fn reduce(&self, op: ReduceOp, _over: String, _body: String) -> Out {
+        Err(Unsupported::new(format!("`{}{{…}}`", op.name())))
+    }
     fn cond(&self, c: String, then: String, otherwise: String) -> String;
     fn member(&self, items: Vec<String>, set: String) -> String;
     fn set(&self, scope: &Scope, name: &str) -> String;
@@ -192,6 +196,13 @@ pub fn tr(t: &dyn Target, scope: &mut Scope, e: &Expr) -> Out {
             let body = child(t, scope, body, BinOp::Mul.precedence());
             scope.pop_to(mark);
             t.sum(ix, body?)
+        }
+        ExprKind::Reduce { op, over, body } => {
+            let mark = scope.mark();
+            let ix = indexing(t, scope, over)?;
+            let body = child(t, scope, body, BinOp::Mul.precedence());
+            scope.pop_to(mark);
+            t.reduce(*op, ix, body?)?
         }
         ExprKind::If { cond, then, otherwise } => {
             let c = tr(t, scope, cond)?;

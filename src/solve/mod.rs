@@ -242,9 +242,15 @@ pub fn conflicting_rows(c: &Compiled, o: &Options, search: IisSearch) -> Vec<usi
     h.iis_rows(c.num_cols(), c.num_rows()).unwrap_or_default()
 }
 
-/// The model's columns by name with their values, skipping (near-)zeros.
+/// The declared variables' columns by name with their values, skipping (near-)zeros; the
+/// auxiliary columns of reformulations are not part of the answer.
 pub fn nonzero_columns(model: &Model, x: &[f64]) -> Vec<(String, f64)> {
-    x.iter().enumerate().filter(|(_, v)| v.abs() > 1e-9).map(|(c, &v)| (model.col_name(c), clean(v))).collect()
+    x.iter()
+        .take(model.num_cols)
+        .enumerate()
+        .filter(|(_, v)| v.abs() > 1e-9)
+        .map(|(c, &v)| (model.col_name(c), clean(v)))
+        .collect()
 }
 
 /// Rounds away solver noise (`29.999999999` → `30`) for display, never for verification.

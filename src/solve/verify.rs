@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::compile::{Compiled, CONTINUOUS, SEMI_CONTINUOUS};
 use crate::expr::RelOp;
-use crate::model::eval::{Env, Eval};
+use crate::model::eval::{Env, Eval, EvalResult};
 use crate::model::Model;
 
 #[derive(Debug, Clone, Serialize)]
@@ -34,6 +34,27 @@ fn worse(slot: &mut (f64, Option<String>), v: f64, name: impl FnOnce() -> String
     }
 }
 
+/// How far a constraint's relation is from holding, relative to `max(1, |smaller side|)`.
+fn relation_violation(ev: &Eval, con: &crate::model::Constraint, env: &mut Env, x: &[f64]) -> EvalResult<f64> {
+    let mut vals = [0.0; 3];
+    for (k, p) in con.parts.iter().enumerate() {
+        vals[k] = ev.num(p, env, Some(x))?;
+    }
+    let pairs: &[(f64, f64)] = &[(vals[0], vals[1]), (vals[1], vals[2])];
+    let mut viol: f64 = 0.0;
+    for (k, op) in con.ops.iter().enumerate() {
+        let (a, b) = pairs[k];
+        let scale = a.abs().min(b.abs()).max(1.0);
+        let v = match op {
+            RelOp::Le | RelOp::Lt => (a - b).max(0.0),
+            RelOp::Ge | RelOp::Gt => (b - a).max(0.0),
+            RelOp::Eq => (a - b).abs(),
+        };
+        viol = viol.max(v / scale);
+    }
+    Ok(viol)
+}
+
 pub fn verify(model: &Model, c: &Compiled, x: &[f64], solver_objective: f64, tolerance: f64) -> Verification {
     let mut cons = (0.0, None);
     let mut bounds = (0.0, None);
@@ -50,9 +71,9 @@ pub fn verify(model: &Model, c: &Compiled, x: &[f64], solver_objective: f64, tol
         } else {
             0.0
         };
-        worse(&mut bounds, viol, || model.col_name(col));
+        worse(&mut bounds, viol, || c.col_name(model, col));
         if c.integrality[col] != CONTINUOUS && c.integrality[col] != SEMI_CONTINUOUS {
-            worse(&mut ints, (v - v.round()).abs(), || model.col_name(col));
+            worse(&mut ints, (v - v.round()).abs(), || c.col_name(model, col));
         }
     }
     let hits: Vec<Cell<bool>> = (0..model.num_sums).map(|_| Cell::new(false)).collect();
@@ -68,22 +89,11 @@ pub fn verify(model: &Model, c: &Compiled, x: &[f64], solver_objective: f64, tol
         let mut env = Env::new(con.slots.len());
         let arity: usize = con.forall.as_ref().map_or(0, |f| f.ir.bindings.iter().map(|b| b.arity).sum());
         let mut check = |env: &mut Env| {
-            let mut vals = [0.0; 3];
-            for (k, p) in con.parts.iter().enumerate() {
-                vals[k] = ev.num(p, env, Some(x))?;
-            }
-            let pairs: &[(f64, f64)] = &[(vals[0], vals[1]), (vals[1], vals[2])];
-            let mut viol: f64 = 0.0;
-            for (k, op) in con.ops.iter().enumerate() {
-                let (a, b) = pairs[k];
-                let scale = a.abs().min(b.abs()).max(1.0);
-                let v = match op {
-                    RelOp::Le | RelOp::Lt => (a - b).max(0.0),
-                    RelOp::Ge | RelOp::Gt => (b - a).max(0.0),
-                    RelOp::Eq => (a - b).abs(),
-                };
-                viol = viol.max(v / scale);
-            }
+            // A logical constraint is judged as written, not by the rows that encode it.
+            let viol = match &con.logic {
+                Some(p) => ev.violation(p, false, env, Some(x))?,
+                None => relation_violation(&ev, con, env, x)?,
+            };
             worse(&mut cons, viol, || {
                 let keys = model.names.show_tuple(&env.atoms[..arity]);
                 if keys.is_empty() {
