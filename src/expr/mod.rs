@@ -98,12 +98,16 @@ pub fn parse_constraint_with(src: &str, limits: &ParseLimits) -> Result<Relation
     }
 }
 
-/// Whether `e`'s outermost construct is a logical connective.
+/// Whether `e`'s outermost construct is a logical connective or a comparison (a relation in
+/// parentheses, `x != 3`).
 pub fn is_proposition(e: &Expr) -> bool {
-    matches!(
-        &e.kind,
-        ExprKind::Not(_) | ExprKind::Binary { op: BinOp::And | BinOp::Or | BinOp::Implies | BinOp::Iff, .. }
-    )
+    match &e.kind {
+        ExprKind::Not(_) => true,
+        ExprKind::Binary { op, .. } => {
+            op.is_comparison() || matches!(op, BinOp::And | BinOp::Or | BinOp::Implies | BinOp::Iff)
+        }
+        _ => false,
+    }
 }
 
 fn mentions_logic(src: &str) -> bool {
