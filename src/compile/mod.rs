@@ -27,6 +27,27 @@ pub struct Hessian {
     pub value: Vec<f64>,
 }
 
+/// One level of a lexicographic objective, instantiated.
+#[derive(Debug, Clone)]
+pub struct LevelCost {
+    pub name: String,
+    pub sense: Sense,
+    /// `(column, coefficient)` in increasing column order, no zeros. Sparse, so that columns
+    /// added to the model after the objective was compiled simply cost nothing here.
+    pub cost: Vec<(usize, f64)>,
+    pub offset: f64,
+    /// Slack the level may lose when fixed: `max(tolerance, relative_tolerance·|optimum|)`.
+    pub tolerance: f64,
+    pub relative_tolerance: f64,
+}
+
+impl LevelCost {
+    /// The level's value at `x`.
+    pub fn value(&self, x: &[f64]) -> f64 {
+        self.offset + self.cost.iter().map(|&(col, coef)| coef * x[col]).sum::<f64>()
+    }
+}
+
 /// The instantiated model in the arrays HiGHS takes.
 #[derive(Debug, Clone, Default)]
 pub struct Compiled {
@@ -43,6 +64,9 @@ pub struct Compiled {
     pub row_index: Vec<i32>,
     pub row_value: Vec<f64>,
     pub hessian: Option<Hessian>,
+    /// A lexicographic objective's levels in priority order (the first is also `col_cost`
+    /// and `offset`); empty for a single objective.
+    pub levels: Vec<LevelCost>,
     /// Per constraint: its first row, and where its rows' index atoms start in `row_keys`.
     pub constraint_rows: Vec<(usize, usize)>,
     pub row_keys: Vec<Atom>,
@@ -170,21 +194,54 @@ fn columns(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut D
 }
 
 fn objective(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut Diagnostics) {
-    let obj = &model.objective;
+    let Some(mut sink) = objective_terms(model, &model.objective, hits, diags) else { return };
+    for &(col, coef) in &sink.terms {
+        out.col_cost[col as usize] += coef;
+    }
+    out.offset = sink.constant;
+    if !sink.quad.is_empty() {
+        out.hessian = Some(emit::hessian(model.num_cols, std::mem::take(&mut sink.quad)));
+    }
+    if !model.is_lexicographic() {
+        return;
+    }
+    out.levels.push(level_cost(&model.objective, sink));
+    for level in &model.extra_objectives {
+        if let Some(sink) = objective_terms(model, level, hits, diags) {
+            out.levels.push(level_cost(level, sink));
+        }
+    }
+}
+
+/// The terms of one objective (level), or `None` after reporting why it cannot be evaluated.
+fn objective_terms(
+    model: &Model,
+    obj: &crate::model::Objective,
+    hits: &[Cell<bool>],
+    diags: &mut Diagnostics,
+) -> Option<Sink> {
     let ev = evaluator(model, &obj.slots, hits);
     let mut sink = Sink::default();
     sink.terms.reserve(model.num_cols);
     let mut env = Env::new(obj.slots.len());
     if let Err(e) = Emitter::emit(&ev, &obj.expr.ir, 1.0, &mut env, &mut sink) {
         diags.push(eval_diag(*e, &obj.expr.path, &obj.expr.src));
-        return;
+        return None;
     }
-    for &(col, coef) in &sink.terms {
-        out.col_cost[col as usize] += coef;
-    }
-    out.offset = sink.constant;
-    if !sink.quad.is_empty() {
-        out.hessian = Some(emit::hessian(model.num_cols, sink.quad));
+    Some(sink)
+}
+
+/// A level's sparse cost: repeated columns merged, zeros dropped.
+fn level_cost(level: &crate::model::Objective, mut sink: Sink) -> LevelCost {
+    let (mut index, mut value) = (Vec::new(), Vec::new());
+    sink.flush_row(&mut index, &mut value);
+    LevelCost {
+        name: level.name.clone(),
+        sense: level.sense,
+        cost: index.into_iter().map(|c| c as usize).zip(value).collect(),
+        offset: sink.constant,
+        tolerance: level.tolerance,
+        relative_tolerance: level.relative_tolerance,
     }
 }
 
@@ -352,7 +409,9 @@ fn empty_sums(model: &Model, hits: &[Cell<bool>], diags: &mut Diagnostics) {
             }
         });
     };
-    report(&model.objective.expr.ir, &model.objective.expr.path, &model.objective.expr.src);
+    for obj in model.objectives() {
+        report(&obj.expr.ir, &obj.expr.path, &obj.expr.src);
+    }
     for con in &model.constraints {
         for p in &con.parts {
             report(p, &con.expr_path, &con.expr_src);
