@@ -303,7 +303,8 @@ fn level_mistakes_are_reported_at_their_level() {
     let text = diagnostics(&bad_sense);
     assert!(text.contains("objective[0].sense") && text.contains("unknown sense `up`"), "{text}");
 
-    let last = plan(json!([{ "sense": "min", "expression": "a" }, { "sense": "max", "expression": "b", "tolerance": 1 }]));
+    let last =
+        plan(json!([{ "sense": "min", "expression": "a" }, { "sense": "max", "expression": "b", "tolerance": 1 }]));
     let text = diagnostics(&last);
     assert!(text.contains("the last objective level's tolerance has no effect"), "{text}");
 }

@@ -745,8 +745,12 @@ impl Loader<'_> {
                 None => format!("level{}", k + 1),
             };
             if names.contains(&name) {
-                self.err(Code::DuplicateName, &join(&path, "name"), format!("two objective levels are named `{name}`"))
-                    .help = Some("give each level its own \"name\" (unnamed levels are `level1`, `level2`, …)".into());
+                self.err(
+                    Code::DuplicateName,
+                    &join(&path, "name"),
+                    format!("two objective levels are named `{name}`"),
+                )
+                .help = Some("give each level its own \"name\" (unnamed levels are `level1`, `level2`, …)".into());
             }
             names.push(name.clone());
             let tolerance = self.tolerance(m, &path, "tolerance");
@@ -754,8 +758,14 @@ impl Loader<'_> {
             let last = k + 1 == items.len();
             if last && items.len() > 1 && (tolerance > 0.0 || relative_tolerance > 0.0) {
                 self.diags.push(
-                    Diagnostic::warning(Code::InvalidValue, &path, "the last objective level's tolerance has no effect")
-                        .help("a tolerance is the slack a level gives the levels after it; the last level has none after it"),
+                    Diagnostic::warning(
+                        Code::InvalidValue,
+                        &path,
+                        "the last objective level's tolerance has no effect",
+                    )
+                    .help(
+                        "a tolerance is the slack a level gives the levels after it; the last level has none after it",
+                    ),
                 );
             }
             if let Some(level) = level {

@@ -95,7 +95,9 @@ fn next_level(h: &mut Highs, c: &Compiled, o: &Options, k: usize, previous: &Out
         Sense::Minimize => (f64::NEG_INFINITY, b),
         Sense::Maximize => (b, f64::INFINITY),
     };
-    let mut step = h.add_row(lower, upper, &held.cost).and_then(|_| h.change_objective(next.sense, next.offset, &switch(held, next)));
+    let mut step = h
+        .add_row(lower, upper, &held.cost)
+        .and_then(|_| h.change_objective(next.sense, next.offset, &switch(held, next)));
     if let (true, Some(x)) = (c.is_mip(), &previous.x) {
         step = step.and_then(|_| h.set_start(x));
     }
