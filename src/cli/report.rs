@@ -180,7 +180,7 @@ impl RunView<'_> {
             Value::Object(fields) if !self.outcome.levels.is_empty() => fields,
             other => return other,
         };
-        let levels: Vec<Value> = self
+        let mut levels: Vec<Value> = self
             .outcome
             .levels
             .iter()
@@ -197,7 +197,7 @@ impl RunView<'_> {
             let after = key == "objective";
             out.insert(key, value);
             if after {
-                out.insert("objectives".into(), Value::Array(levels.clone()));
+                out.insert("objectives".into(), Value::Array(std::mem::take(&mut levels)));
             }
         }
         Value::Object(out)
@@ -288,9 +288,10 @@ impl RunView<'_> {
                 let each: Vec<String> = v
                     .levels
                     .iter()
-                    .map(|l| match (l.bound, self.outcome.levels.iter().find(|o| o.name == l.name)) {
-                        (Some(b), Some(o)) => format!("{} {} {} {}", l.name, num(l.value), bound_op(o.sense), num(b)),
-                        _ => format!("{} {}", l.name, num(l.value)),
+                    .zip(&self.outcome.levels)
+                    .map(|(l, o)| match l.bound {
+                        Some(b) => format!("{} {} {} {}", l.name, num(l.value), bound_op(o.sense), num(b)),
+                        None => format!("{} {}", l.name, num(l.value)),
                     })
                     .collect();
                 let worst = v.levels.iter().map(|l| l.violation).fold(0.0, f64::max);
