@@ -581,10 +581,7 @@ fn run(a: RunArgs) -> i32 {
         cancel: solve::Cancel::default(),
     };
     let outcome = solve::solve(compiled, &opts);
-    let verification = match (&outcome.x, outcome.objective) {
-        (Some(x), Some(obj)) => Some(solve::verify(model, compiled, x, obj, a.tolerance)),
-        _ => None,
-    };
+    let verification = solve::verify_outcome(model, compiled, &outcome, a.tolerance);
     // Why there is no answer, by name: the rows HiGHS's IIS names, the columns of the ray.
     const SHOWN: usize = 50;
     let conflict: Vec<String> = match outcome.status {

@@ -74,6 +74,15 @@ pub fn check_ok(model: &Model, c: &Compiled, diags: &Diagnostics, as_json: bool)
     ));
 }
 
+/// How a held level's bound reads: a minimised level stays at most at it.
+fn bound_op(sense: Sense) -> &'static str {
+    if sense == Sense::Maximize {
+        ">="
+    } else {
+        "<="
+    }
+}
+
 pub struct RunView<'a> {
     pub model: &'a Model,
     pub compiled: &'a Compiled,
@@ -194,7 +203,7 @@ impl RunView<'_> {
             .into_iter()
             .map(|(n, a, s, d)| json!({ "name": n, "activity": a, "slack": s, "dual": d }))
             .collect();
-        json!({
+        let doc = json!({
             "name": self.model.name,
             "status": o.status,
             "verified": self.verification.map(|v| v.ok),
@@ -212,7 +221,38 @@ impl RunView<'_> {
             "solve_seconds": o.seconds,
             "message": o.message,
             "warnings": self.diags.0,
-        })
+        });
+        self.with_levels(doc)
+    }
+
+    /// A lexicographic objective's levels as `"objectives"`, right after `"objective"` (the
+    /// first level's value); a single objective's document is left as it was.
+    fn with_levels(&self, doc: Value) -> Value {
+        let fields = match doc {
+            Value::Object(fields) if !self.outcome.levels.is_empty() => fields,
+            other => return other,
+        };
+        let mut levels: Vec<Value> = self
+            .outcome
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(k, l)| {
+                json!({
+                    "name": l.name, "priority": k + 1, "sense": l.sense, "value": l.value.map(clean),
+                    "optimum": l.optimum.map(clean), "bound": l.bound,
+                })
+            })
+            .collect();
+        let mut out = serde_json::Map::new();
+        for (key, value) in fields {
+            let after = key == "objective";
+            out.insert(key, value);
+            if after {
+                out.insert("objectives".into(), Value::Array(std::mem::take(&mut levels)));
+            }
+        }
+        Value::Object(out)
     }
 
     pub fn to_text(&self) -> String {
@@ -234,6 +274,7 @@ impl RunView<'_> {
             }
             s.push('\n');
         }
+        self.levels_text(&mut s);
         match o.status {
             Status::Infeasible => {
                 s.push_str("no point satisfies all constraints and bounds\n");
@@ -295,10 +336,58 @@ impl RunView<'_> {
                 num(v.objective),
                 v.tolerance
             );
+            if !v.levels.is_empty() {
+                let each: Vec<String> = v
+                    .levels
+                    .iter()
+                    .zip(&self.outcome.levels)
+                    .map(|(l, o)| match l.bound {
+                        Some(b) => format!("{} {} {} {}", l.name, num(l.value), bound_op(o.sense), num(b)),
+                        None => format!("{} {}", l.name, num(l.value)),
+                    })
+                    .collect();
+                let worst = v.levels.iter().map(|l| l.violation).fold(0.0, f64::max);
+                let _ = writeln!(s, "levels recomputed: {}; max level violation {worst:.2e}", each.join(", "));
+            }
         }
         if self.explain {
             s.push_str(&self.explanation());
         }
         s
+    }
+
+    /// A lexicographic objective's levels: `objective[cost] (minimize, level 1) = 10`, with
+    /// the optimum each reached and the bound it was held to for the levels after it.
+    fn levels_text(&self, s: &mut String) {
+        let levels = &self.outcome.levels;
+        let width = levels.iter().map(|l| l.name.len()).max().unwrap_or(0);
+        for (k, l) in levels.iter().enumerate() {
+            if l.value.is_none() && l.optimum.is_none() {
+                continue;
+            }
+            let sense = if l.sense == Sense::Maximize { "maximize" } else { "minimize" };
+            let head = format!("objective[{}]", l.name);
+            let mut line = format!("{head:<w$} ({sense}, level {})", k + 1, w = width + "objective[]".len());
+            if let Some(v) = l.value {
+                let _ = write!(line, " = {}", num(v));
+            }
+            let mut notes = Vec::new();
+            if let Some(z) = l.optimum {
+                notes.push(format!("optimum {}", num(z)));
+            }
+            if let Some(b) = l.bound {
+                notes.push(format!("held {} {}", bound_op(l.sense), num(b)));
+            }
+            match (l.value, notes.is_empty()) {
+                (_, true) => {}
+                (Some(_), false) => {
+                    let _ = write!(line, "   ({})", notes.join(", "));
+                }
+                (None, false) => {
+                    let _ = write!(line, ": {}", notes.join(", "));
+                }
+            }
+            let _ = writeln!(s, "{line}");
+        }
     }
 }

@@ -32,6 +32,27 @@ pub struct Hessian {
     pub value: Vec<f64>,
 }
 
+/// One level of a lexicographic objective, instantiated.
+#[derive(Debug, Clone)]
+pub struct LevelCost {
+    pub name: String,
+    pub sense: Sense,
+    /// `(column, coefficient)` in increasing column order, no zeros. Sparse, so that columns
+    /// added to the model after the objective was compiled simply cost nothing here.
+    pub cost: Vec<(usize, f64)>,
+    pub offset: f64,
+    /// Slack the level may lose when fixed: `max(tolerance, relative_tolerance·|optimum|)`.
+    pub tolerance: f64,
+    pub relative_tolerance: f64,
+}
+
+impl LevelCost {
+    /// The level's value at `x`.
+    pub fn value(&self, x: &[f64]) -> f64 {
+        self.offset + self.cost.iter().map(|&(col, coef)| coef * x[col]).sum::<f64>()
+    }
+}
+
 /// The instantiated model in the arrays HiGHS takes.
 #[derive(Debug, Clone, Default)]
 pub struct Compiled {
@@ -48,6 +69,9 @@ pub struct Compiled {
     pub row_index: Vec<i32>,
     pub row_value: Vec<f64>,
     pub hessian: Option<Hessian>,
+    /// A lexicographic objective's levels in priority order (the first is also `col_cost`
+    /// and `offset`); empty for a single objective.
+    pub levels: Vec<LevelCost>,
     /// Per constraint: its first row, and where its rows' index atoms start in `row_keys`.
     /// These are the declared rows, one per constraint instance: rows `0..aux.first_row`.
     pub constraint_rows: Vec<(usize, usize)>,
@@ -154,7 +178,7 @@ pub fn compile(model: &Model) -> (Option<Compiled>, Diagnostics) {
     out.row_start.push(0);
     let mut b = Builder::new(model.num_cols);
     columns(model, &sums_hit, &mut b, &mut diags);
-    let (offset, quad) = objective(model, &sums_hit, &mut b, &mut diags);
+    let (offset, quad) = objective(model, &sums_hit, &mut b, &mut out, &mut diags);
     out.offset = offset;
     let mut sink = Sink::default();
     for (k, con) in model.constraints.iter().enumerate() {
@@ -248,9 +272,39 @@ fn columns(model: &Model, hits: &[Cell<bool>], b: &mut Builder, diags: &mut Diag
     }
 }
 
-/// Emits the objective into the columns' costs; returns its constant and quadratic terms.
-fn objective(model: &Model, hits: &[Cell<bool>], b: &mut Builder, diags: &mut Diagnostics) -> (f64, Vec<(u32, u32, f64)>) {
-    let obj = &model.objective;
+/// Emits the objective into the columns' costs (and, when it is lexicographic, every level's
+/// sparse cost into `out.levels`); returns its constant and quadratic terms.
+fn objective(
+    model: &Model,
+    hits: &[Cell<bool>],
+    b: &mut Builder,
+    out: &mut Compiled,
+    diags: &mut Diagnostics,
+) -> (f64, Vec<(u32, u32, f64)>) {
+    let Some(mut sink) = objective_terms(model, &model.objective, hits, b, diags) else { return (0.0, Vec::new()) };
+    for &(col, coef) in &sink.terms {
+        b.cols.cost[col as usize] += coef;
+    }
+    let (offset, quad) = (sink.constant, std::mem::take(&mut sink.quad));
+    if model.is_lexicographic() {
+        out.levels.push(level_cost(&model.objective, sink));
+        for level in &model.extra_objectives {
+            if let Some(sink) = objective_terms(model, level, hits, b, diags) {
+                out.levels.push(level_cost(level, sink));
+            }
+        }
+    }
+    (offset, quad)
+}
+
+/// The terms of one objective (level), or `None` after reporting why it cannot be evaluated.
+fn objective_terms(
+    model: &Model,
+    obj: &crate::model::Objective,
+    hits: &[Cell<bool>],
+    b: &mut Builder,
+    diags: &mut Diagnostics,
+) -> Option<Sink> {
     let ev = evaluator(model, &obj.slots, hits);
     let mut sink = Sink::default();
     sink.terms.reserve(model.num_cols);
@@ -260,12 +314,23 @@ fn objective(model: &Model, hits: &[Cell<bool>], b: &mut Builder, diags: &mut Di
     b.owner = Some(Owner::Objective);
     if let Err(e) = (Emitter { ev: &ev, b }).emit(&obj.expr.ir, 1.0, dir, &mut env, &mut sink) {
         diags.push(eval_diag(*e, &obj.expr.path, &obj.expr.src));
-        return (0.0, Vec::new());
+        return None;
     }
-    for &(col, coef) in &sink.terms {
-        b.cols.cost[col as usize] += coef;
+    Some(sink)
+}
+
+/// A level's sparse cost: repeated columns merged, zeros dropped.
+fn level_cost(level: &crate::model::Objective, mut sink: Sink) -> LevelCost {
+    let (mut index, mut value) = (Vec::new(), Vec::new());
+    sink.flush_row(&mut index, &mut value);
+    LevelCost {
+        name: level.name.clone(),
+        sense: level.sense,
+        cost: index.into_iter().map(|c| c as usize).zip(value).collect(),
+        offset: sink.constant,
+        tolerance: level.tolerance,
+        relative_tolerance: level.relative_tolerance,
     }
-    (sink.constant, sink.quad)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -464,7 +529,9 @@ fn empty_sums(model: &Model, hits: &[Cell<bool>], diags: &mut Diagnostics) {
             }
         });
     };
-    report(&model.objective.expr.ir, &model.objective.expr.path, &model.objective.expr.src);
+    for obj in model.objectives() {
+        report(&obj.expr.ir, &obj.expr.path, &obj.expr.src);
+    }
     for con in &model.constraints {
         for p in &con.parts {
             report(p, &con.expr_path, &con.expr_src);

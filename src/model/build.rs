@@ -52,11 +52,14 @@ pub fn build(f: &Formulation) -> (Option<Model>, Diagnostics) {
     b.sets();
     b.params();
     b.vars();
-    let objective = b.objective();
+    let several = !f.extra_objectives.is_empty();
+    let objective = f.objective.as_ref().and_then(|def| b.objective(def, several));
+    let extra: Vec<Option<Objective>> = f.extra_objectives.iter().map(|def| b.objective(def, several)).collect();
+    let extra_objectives: Option<Vec<Objective>> = extra.into_iter().collect();
     let constraints = b.constraints();
     b.unused_vars();
-    let model = match objective {
-        Some(objective) if !b.diags.has_errors() => Some(Model {
+    let model = match (objective, extra_objectives) {
+        (Some(objective), Some(extra_objectives)) if !b.diags.has_errors() => Some(Model {
             name: f.name.clone(),
             description: f.description.clone(),
             names: b.names,
@@ -65,6 +68,7 @@ pub fn build(f: &Formulation) -> (Option<Model>, Diagnostics) {
             params: b.params,
             vars: b.vars,
             objective,
+            extra_objectives,
             constraints,
             num_sums: b.num_sums,
             limits: f.limits,
@@ -649,8 +653,8 @@ impl<'f> Builder<'f> {
 
     // ---------- objective and constraints ----------
 
-    fn objective(&mut self) -> Option<Objective> {
-        let def = self.f.objective.as_ref()?;
+    /// One objective, or one level of a lexicographic objective (`several`).
+    fn objective(&mut self, def: &super::load::ObjectiveDef, several: bool) -> Option<Objective> {
         let shapes = self.shapes();
         let world = World::new(&self.symbols, &self.sets, &shapes, &self.names);
         let t = &def.expression;
@@ -670,8 +674,25 @@ impl<'f> Builder<'f> {
                 );
                 return None;
             }
+            // Each level is kept near its optimum for the next by a linear row, and HiGHS
+            // takes no quadratic row (nor a Hessian per level).
+            if several {
+                self.diags.push(
+                    Diagnostic::error(Code::Unsupported, &t.path, format!("objective level `{}` is quadratic, and the levels of a lexicographic objective must be linear", def.name))
+                        .at(&t.src, t.ast.span)
+                        .help("linearize this level, or make the quadratic objective the only one"),
+                );
+                return None;
+            }
         }
-        Some(Objective { sense: def.sense, expr: Located { ir, src: t.src.clone(), path: t.path.clone() }, slots })
+        Some(Objective {
+            sense: def.sense,
+            expr: Located { ir, src: t.src.clone(), path: t.path.clone() },
+            slots,
+            name: def.name.clone(),
+            tolerance: def.tolerance,
+            relative_tolerance: def.relative_tolerance,
+        })
     }
 
     fn constraints(&mut self) -> Vec<Constraint> {

@@ -98,6 +98,14 @@ pub enum Sense {
 pub struct ObjectiveDef {
     pub sense: Sense,
     pub expression: Text<expr::Expr>,
+    /// `objective`, or `objective[k]` for a level of a list.
+    pub path: String,
+    /// The level's name: given in a list, else `level1`, `level2`, … by position.
+    pub name: String,
+    /// Absolute slack this level may lose when it is fixed for the levels after it.
+    pub tolerance: f64,
+    /// Slack relative to `|optimum|`; the looser of the two applies.
+    pub relative_tolerance: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -117,7 +125,10 @@ pub struct Formulation {
     pub sets: Vec<SetDef>,
     pub params: Vec<ParamDef>,
     pub vars: Vec<VarDef>,
+    /// The objective, or the first (highest-priority) level of a lexicographic list.
     pub objective: Option<ObjectiveDef>,
+    /// The levels after the first, in priority order (empty for a single objective).
+    pub extra_objectives: Vec<ObjectiveDef>,
     pub constraints: Vec<ConstraintDef>,
     /// Which data files the formulation may read.
     pub data: DataAccess,
@@ -239,6 +250,10 @@ struct Loader<'a> {
 }
 
 const TOP_KEYS: &[&str] = &["name", "description", "sets", "parameters", "variables", "objective", "constraints"];
+/// Keys of a single objective, as they have always been.
+const OBJECTIVE_KEYS: &[&str] = &["sense", "expression", "description"];
+/// Keys of one level of a lexicographic objective list.
+const LEVEL_KEYS: &[&str] = &["sense", "expression", "description", "name", "tolerance", "relative_tolerance"];
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -367,7 +382,12 @@ impl Loader<'_> {
             None => {}
         }
         match m.get("objective") {
-            Some(v) => f.objective = self.objective(v),
+            Some(Value::Array(levels)) => {
+                let mut levels = self.objective_levels(levels).into_iter();
+                f.objective = levels.next();
+                f.extra_objectives = levels.collect();
+            }
+            Some(v) => f.objective = self.objective(v, "objective", OBJECTIVE_KEYS),
             None => {
                 self.err(Code::InvalidValue, "objective", "missing element `objective`").help = Some(
                     "add \"objective\": {\"sense\": \"minimize\", \"expression\": \"…\"} (use 0 for a feasibility problem)"
@@ -659,37 +679,114 @@ impl Loader<'_> {
         })
     }
 
-    fn objective(&mut self, v: &Value) -> Option<ObjectiveDef> {
-        let m = self.object(v, "objective", "`objective`")?;
-        self.check_keys(m, "objective", &["sense", "expression", "description"]);
+    /// One objective (`path` is `objective`) or one level of a list (`objective[k]`).
+    fn objective(&mut self, v: &Value, path: &str, keys: &[&str]) -> Option<ObjectiveDef> {
+        let m = self.object(v, path, "`objective`")?;
+        self.check_keys(m, path, keys);
+        let sense_path = join(path, "sense");
         // Keep going after a bad sense, so that the expression is checked too.
-        let sense = match m.get("sense").map(|s| self.string(s, "objective.sense")) {
+        let sense = match m.get("sense").map(|s| self.string(s, &sense_path)) {
             Some(Some(s)) => match s.to_lowercase().as_str() {
                 "minimize" | "min" | "minimise" => Some(Sense::Minimize),
                 "maximize" | "max" | "maximise" => Some(Sense::Maximize),
                 _ => {
-                    self.err(Code::InvalidValue, "objective.sense", format!("unknown sense `{s}`")).help =
+                    self.err(Code::InvalidValue, &sense_path, format!("unknown sense `{s}`")).help =
                         Some("use \"minimize\" or \"maximize\"".into());
                     None
                 }
             },
             Some(None) => None,
             None => {
-                self.err(Code::InvalidValue, "objective.sense", "missing `sense`").help =
+                self.err(Code::InvalidValue, &sense_path, "missing `sense`").help =
                     Some("add \"sense\": \"minimize\" or \"maximize\"".into());
                 None
             }
         };
+        let expr_path = join(path, "expression");
         let src = match m.get("expression") {
             Some(Value::Number(n)) => n.to_string(),
-            Some(e) => self.string(e, "objective.expression")?,
+            Some(e) => self.string(e, &expr_path)?,
             None => {
-                self.err(Code::InvalidValue, "objective.expression", "missing `expression`");
+                self.err(Code::InvalidValue, &expr_path, "missing `expression`");
                 return None;
             }
         };
-        let expression = self.parse(&src, "objective.expression", expr::parse_expr_with)?;
-        Some(ObjectiveDef { sense: sense?, expression })
+        let expression = self.parse(&src, &expr_path, expr::parse_expr_with)?;
+        Some(ObjectiveDef {
+            sense: sense?,
+            expression,
+            path: path.to_string(),
+            name: String::from("level1"),
+            tolerance: 0.0,
+            relative_tolerance: 0.0,
+        })
+    }
+
+    /// A lexicographic objective: a list of levels in priority order, each an objective with
+    /// an optional `name`, `tolerance` and `relative_tolerance`.
+    fn objective_levels(&mut self, items: &[Value]) -> Vec<ObjectiveDef> {
+        if items.is_empty() {
+            self.err(Code::InvalidValue, "objective", "the objective list is empty").help = Some(
+                "give one objective {\"sense\": …, \"expression\": …}, or a list of them in priority order".into(),
+            );
+            return Vec::new();
+        }
+        let mut levels = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for (k, v) in items.iter().enumerate() {
+            let path = format!("objective[{k}]");
+            let level = self.objective(v, &path, LEVEL_KEYS);
+            let Some(m) = v.as_object() else { continue };
+            let name = match m.get("name").and_then(|n| self.string(n, &join(&path, "name"))) {
+                Some(name) => {
+                    self.entity_name(&name, &join(&path, "name"), "objective level");
+                    name
+                }
+                None => format!("level{}", k + 1),
+            };
+            if names.contains(&name) {
+                self.err(
+                    Code::DuplicateName,
+                    &join(&path, "name"),
+                    format!("two objective levels are named `{name}`"),
+                )
+                .help = Some("give each level its own \"name\" (unnamed levels are `level1`, `level2`, …)".into());
+            }
+            names.push(name.clone());
+            let tolerance = self.tolerance(m, &path, "tolerance");
+            let relative_tolerance = self.tolerance(m, &path, "relative_tolerance");
+            let last = k + 1 == items.len();
+            if last && items.len() > 1 && (tolerance > 0.0 || relative_tolerance > 0.0) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        Code::InvalidValue,
+                        &path,
+                        "the last objective level's tolerance has no effect",
+                    )
+                    .help(
+                        "a tolerance is the slack a level gives the levels after it; the last level has none after it",
+                    ),
+                );
+            }
+            if let Some(level) = level {
+                levels.push(ObjectiveDef { name, tolerance, relative_tolerance, ..level });
+            }
+        }
+        levels
+    }
+
+    /// A level's `tolerance` or `relative_tolerance`: a finite number ≥ 0, 0 when absent.
+    fn tolerance(&mut self, m: &Map<String, Value>, path: &str, key: &str) -> f64 {
+        let path = join(path, key);
+        match m.get(key).map(|v| self.number(v, &path)) {
+            Some(Some(t)) if t.is_finite() && t >= 0.0 => t,
+            Some(Some(t)) => {
+                self.err(Code::InvalidValue, &path, format!("`{key}` is {t}, not a number ≥ 0")).help =
+                    Some("the slack a level may lose for the levels after it: 0 keeps it at its optimum".into());
+                0.0
+            }
+            _ => 0.0,
+        }
     }
 
     fn constraint(&mut self, name: &str, v: &Value) -> Option<ConstraintDef> {

@@ -80,6 +80,12 @@ pub struct Objective {
     pub sense: Sense,
     pub expr: Located<Num>,
     pub slots: Vec<SlotInfo>,
+    /// The level's name (`level1`, … unless given).
+    pub name: String,
+    /// Slack this level may lose when fixed for the next level: the looser of the absolute
+    /// `tolerance` and `relative_tolerance · |optimum|`.
+    pub tolerance: f64,
+    pub relative_tolerance: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -107,7 +113,10 @@ pub struct Model {
     pub sets: Vec<SetData>,
     pub params: Vec<Param>,
     pub vars: Vec<Var>,
+    /// The objective, or the first (highest-priority) level of a lexicographic objective.
     pub objective: Objective,
+    /// The lexicographic levels after the first, in priority order; empty for one objective.
+    pub extra_objectives: Vec<Objective>,
     pub constraints: Vec<Constraint>,
     pub num_cols: usize,
     pub num_sums: usize,
@@ -116,6 +125,16 @@ pub struct Model {
 }
 
 impl Model {
+    /// Every objective level in priority order: the primary first.
+    pub fn objectives(&self) -> impl Iterator<Item = &Objective> {
+        std::iter::once(&self.objective).chain(&self.extra_objectives)
+    }
+
+    /// Whether the objective is a list of several levels, optimised one after another.
+    pub fn is_lexicographic(&self) -> bool {
+        !self.extra_objectives.is_empty()
+    }
+
     /// The variable owning column `col` and the column's position within it.
     pub fn var_of_col(&self, col: usize) -> (&Var, usize) {
         let k = self.vars.partition_point(|v| v.offset + v.len <= col);

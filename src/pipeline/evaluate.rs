@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::check::{check, Checked, Source};
 use crate::model::{Diagnostics, Model, Options as CheckOptions};
-use crate::solve::{self, verify, Status};
+use crate::solve::{self, verify_outcome, Status};
 
 /// The outcome of one candidate formulation.
 #[derive(Debug, Clone, Serialize)]
@@ -137,7 +137,7 @@ fn solve_formulation(text: String, solve: bool, check_opts: &CheckOptions, opts:
     let out = solve::solve(&compiled, opts);
     match (out.status, &out.x, out.objective) {
         (Status::Optimal, Some(x), Some(obj)) => {
-            let v = verify(&model, &compiled, x, obj, 1e-6);
+            let v = verify_outcome(&model, &compiled, &out, 1e-6).expect("an optimum has a point");
             if v.ok {
                 Verdict::Solved { objective: obj, variables: solve::nonzero_columns(&model, x), mip_gap: out.mip_gap }
             } else {

@@ -84,6 +84,18 @@ pub struct ConCtx {
     description: Option<String>,
 }
 
+/// One level of a lexicographic objective, in priority order.
+#[derive(Serialize)]
+pub struct LevelCtx {
+    priority: usize,
+    name: String,
+    maximize: bool,
+    objective: String,
+    /// The slack the level gives the later ones, when it has any.
+    tolerance: Option<String>,
+    relative_tolerance: Option<String>,
+}
+
 #[derive(Serialize)]
 pub struct Algebra {
     name: String,
@@ -93,6 +105,8 @@ pub struct Algebra {
     vars: Vec<VarCtx>,
     maximize: bool,
     objective: String,
+    /// A lexicographic objective's levels (the first is `objective`); empty for one objective.
+    levels: Vec<LevelCtx>,
     quadratic: bool,
     constraints: Vec<ConCtx>,
 }
@@ -229,6 +243,20 @@ pub fn algebra(f: &Formulation, m: &Model, t: &dyn Target, quadratic: bool) -> R
         Some(o) => tr(t, &mut scope, &o.expression.ast)?,
         None => String::new(),
     };
+    let mut levels = Vec::new();
+    if !f.extra_objectives.is_empty() {
+        for (k, def) in f.objective.iter().chain(&f.extra_objectives).enumerate() {
+            let slack = |v: f64| (v > 0.0).then(|| t.number(v));
+            levels.push(LevelCtx {
+                priority: k + 1,
+                name: def.name.clone(),
+                maximize: def.sense == Sense::Maximize,
+                objective: tr(t, &mut scope, &def.expression.ast)?,
+                tolerance: slack(def.tolerance),
+                relative_tolerance: slack(def.relative_tolerance),
+            });
+        }
+    }
 
     let mut constraints = Vec::new();
     for def in &f.constraints {
@@ -279,6 +307,7 @@ pub fn algebra(f: &Formulation, m: &Model, t: &dyn Target, quadratic: bool) -> R
         vars,
         maximize: m.objective.sense == Sense::Maximize,
         objective,
+        levels,
         quadratic,
         constraints,
     })

@@ -98,6 +98,15 @@ impl std::error::Error for RenderError {}
 
 /// What no target of the format can take, checked before translating.
 fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Result<(), Unsupported> {
+    // A solver file holds one objective: the first level alone would be a different model.
+    if m.is_lexicographic() && !matches!(format, Format::Latex | Format::Markdown) {
+        let names: Vec<String> = m.objectives().map(|o| format!("`{}`", o.name)).collect();
+        return Err(Unsupported::new(format!(
+            "a lexicographic objective ({} levels: {}), since it holds one objective (render the levels with `latex` or `markdown`, solve them with `optform run`)",
+            names.len(),
+            names.join(", ")
+        )));
+    }
     if matches!(format, Format::Pyomo | Format::Ampl) {
         let declared = f.sets.iter().map(|s| s.name.as_str()).chain(f.params.iter().map(|p| p.name.as_str()));
         let declared = declared.chain(f.vars.iter().map(|v| v.name.as_str()));

@@ -24,6 +24,17 @@ impl Cancel {
         self.flag.store(true, Ordering::Relaxed);
     }
 
+    /// The same flag with a deadline `seconds` from now, unless this token's own is sooner:
+    /// one time limit for a sequence of solves.
+    pub fn within(&self, seconds: Option<f64>) -> Cancel {
+        let limit = seconds.and_then(|s| Instant::now().checked_add(Duration::try_from_secs_f64(s).ok()?));
+        let deadline = match (self.deadline, limit) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Cancel { flag: Arc::clone(&self.flag), deadline }
+    }
+
     /// Raised by `cancel`.
     pub fn is_raised(&self) -> bool {
         self.flag.load(Ordering::Relaxed)
@@ -74,5 +85,17 @@ mod tests {
         assert_eq!(Cancel::default().limit_seconds(Some(60.0)), Some(60.0));
         assert_eq!(Cancel::default().limit_seconds(None), None);
         assert!(Cancel::with_deadline(Instant::now()).is_cancelled());
+    }
+
+    #[test]
+    fn within_shares_the_flag_and_keeps_the_sooner_deadline() {
+        let a = Cancel::default();
+        let b = a.within(Some(3600.0));
+        assert!(b.remaining().is_some_and(|r| r <= Duration::from_secs(3600)));
+        a.cancel();
+        assert!(b.is_raised());
+        let soon = Cancel::with_deadline(Instant::now() + Duration::from_secs(1));
+        assert!(soon.within(Some(3600.0)).remaining().is_some_and(|r| r <= Duration::from_secs(1)));
+        assert_eq!(Cancel::default().within(None).deadline(), None);
     }
 }

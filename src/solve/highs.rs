@@ -202,15 +202,59 @@ impl Highs {
         (s == STATUS_OK).then_some(v)
     }
 
-    /// Primal and dual values: (columns, column duals, row activities, row duals).
+    /// Primal and dual values of the first `ncol` columns and `nrow` rows: (columns, column
+    /// duals, row activities, row duals). Rows HiGHS holds beyond `nrow` (a lexicographic
+    /// solve's fixing rows) are read and dropped.
     pub fn solution(&self, ncol: usize, nrow: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
-        let mut x = vec![0.0; ncol];
-        let mut xd = vec![0.0; ncol];
-        let mut r = vec![0.0; nrow];
-        let mut rd = vec![0.0; nrow];
-        // SAFETY: buffers have the model's column and row counts.
+        // SAFETY: valid instance.
+        let (held_cols, held_rows) = unsafe { (Highs_getNumCol(self.ptr), Highs_getNumRow(self.ptr)) };
+        let (held_cols, held_rows) = (ncol.max(held_cols as usize), nrow.max(held_rows as usize));
+        let mut x = vec![0.0; held_cols];
+        let mut xd = vec![0.0; held_cols];
+        let mut r = vec![0.0; held_rows];
+        let mut rd = vec![0.0; held_rows];
+        // SAFETY: buffers have at least the instance's column and row counts.
         unsafe { Highs_getSolution(self.ptr, x.as_mut_ptr(), xd.as_mut_ptr(), r.as_mut_ptr(), rd.as_mut_ptr()) };
+        x.truncate(ncol);
+        xd.truncate(ncol);
+        r.truncate(nrow);
+        rd.truncate(nrow);
         (x, xd, r, rd)
+    }
+
+    /// Adds the row `lower <= Σ value·x[index] <= upper`.
+    pub fn add_row(&mut self, lower: f64, upper: f64, terms: &[(usize, f64)]) -> Result<(), String> {
+        let index: Vec<HighsInt> = terms.iter().map(|&(c, _)| c as HighsInt).collect();
+        let value: Vec<f64> = terms.iter().map(|&(_, v)| v).collect();
+        let nnz = HighsInt::try_from(terms.len()).map_err(|_| "too many non-zeros for HiGHS")?;
+        // SAFETY: valid instance; `index` and `value` have `nnz` entries and outlive the call.
+        ok(unsafe { Highs_addRow(self.ptr, lower, upper, nnz, index.as_ptr(), value.as_ptr()) }, "a row")
+    }
+
+    /// Replaces the objective: sense, constant, and the costs of the columns in `costs`
+    /// (other columns keep theirs).
+    pub fn change_objective(&mut self, sense: Sense, offset: f64, costs: &[(usize, f64)]) -> Result<(), String> {
+        let sense = if sense == Sense::Maximize { OBJECTIVE_SENSE_MAXIMIZE } else { OBJECTIVE_SENSE_MINIMIZE };
+        let index: Vec<HighsInt> = costs.iter().map(|&(c, _)| c as HighsInt).collect();
+        let value: Vec<f64> = costs.iter().map(|&(_, v)| v).collect();
+        let n = HighsInt::try_from(costs.len()).map_err(|_| "too many columns for HiGHS")?;
+        // SAFETY: valid instance; `index` and `value` have `n` entries and outlive the calls.
+        unsafe {
+            ok(Highs_changeObjectiveSense(self.ptr, sense), "the objective sense")?;
+            ok(Highs_changeObjectiveOffset(self.ptr, offset), "the objective offset")?;
+            ok(Highs_changeColsCostBySet(self.ptr, n, index.as_ptr(), value.as_ptr()), "the column costs")
+        }
+    }
+
+    /// A known feasible point for the next MIP solve to start from (one value per column).
+    pub fn set_start(&mut self, x: &[f64]) -> Result<(), String> {
+        // SAFETY: valid instance.
+        if x.len() < unsafe { Highs_getNumCol(self.ptr) } as usize {
+            return Err("a starting point shorter than the model".into());
+        }
+        // SAFETY: valid instance; HiGHS reads its column count of values from `x`, which the
+        // caller sized from the same model. The other arrays may be null.
+        ok(unsafe { Highs_setSolution(self.ptr, x.as_ptr(), null(), null(), null()) }, "the starting point")
     }
 
     /// Rows of an irreducible infeasible subsystem (for an LP, or a MIP's relaxation).

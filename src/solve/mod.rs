@@ -2,6 +2,7 @@
 
 mod cancel;
 mod highs;
+mod lexicographic;
 pub mod verify;
 
 use std::time::Instant;
@@ -14,7 +15,8 @@ use highs_sys::*;
 
 use crate::compile::Compiled;
 use crate::model::Model;
-pub use verify::{verify, Verification};
+pub use lexicographic::LevelOutcome;
+pub use verify::{verify, verify_outcome, Verification};
 
 /// The relative and absolute MIP gap at which HiGHS may stop by default: an answer is
 /// scored strictly (1e-6 relative), so HiGHS's own default of 1e-4 would pass off a merely
@@ -99,6 +101,10 @@ pub struct Outcome {
     /// For an unbounded model: the columns of the direction along which it improves.
     #[serde(skip)]
     pub unbounded_columns: Vec<usize>,
+    /// A lexicographic objective's levels in priority order (empty for a single objective);
+    /// `objective` is then the first level's value at the point.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<LevelOutcome>,
 }
 
 fn configure(h: &mut Highs, o: &Options) -> Result<(), String> {
@@ -132,6 +138,7 @@ impl Outcome {
             message,
             seconds: 0.0,
             unbounded_columns: Vec::new(),
+            levels: Vec::new(),
         }
     }
 }
@@ -146,6 +153,9 @@ fn cancelled(cancel: &Cancel) -> Outcome {
 }
 
 pub fn solve(c: &Compiled, o: &Options) -> Outcome {
+    if !c.levels.is_empty() {
+        return lexicographic::solve(c, o);
+    }
     let start = Instant::now();
     if o.cancel.is_cancelled() {
         return cancelled(&o.cancel);
@@ -154,6 +164,11 @@ pub fn solve(c: &Compiled, o: &Options) -> Outcome {
     if let Err(e) = configure(&mut h, o).and_then(|_| h.pass(c)).and_then(|_| h.run()) {
         return Outcome { seconds: start.elapsed().as_secs_f64(), ..Outcome::bare(Status::Error, Some(e)) };
     }
+    finish(&mut h, c, start)
+}
+
+/// The outcome of the run `h` just made of `c`: status, and the point when there is one.
+fn finish(h: &mut Highs, c: &Compiled, start: Instant) -> Outcome {
     let mut status = h.model_status();
     if status == MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE {
         // Presolve often cannot tell which; the simplex without presolve can.
