@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::check::{check, Checked, Source};
+use crate::compile::Compiled;
 use crate::model::{Diagnostics, Model, Options as CheckOptions};
 use crate::solve::{self, verify_outcome, Status};
 
@@ -156,7 +157,7 @@ fn solve_formulation(text: String, solve: bool, check_opts: &CheckOptions, opts:
             Verdict::Terminal { status: Status::Infeasible, detail: infeasible_detail(&model, &compiled, opts) }
         }
         (Status::Unbounded | Status::InfeasibleOrUnbounded, ..) => {
-            Verdict::Terminal { status: out.status, detail: unbounded_detail(&model, &out.unbounded_columns) }
+            Verdict::Terminal { status: out.status, detail: unbounded_detail(&model, &compiled, &out.unbounded_columns) }
         }
         (Status::TimeLimit | Status::Stopped, ..) if opts.cancel.is_cancelled() => failed(
             "solver",
@@ -192,11 +193,11 @@ fn infeasible_detail(model: &Model, compiled: &crate::compile::Compiled, opts: &
     }
 }
 
-fn unbounded_detail(model: &Model, columns: &[usize]) -> String {
+fn unbounded_detail(model: &Model, compiled: &Compiled, columns: &[usize]) -> String {
     if columns.is_empty() {
         "The objective can improve without limit: a constraint is probably missing or has the wrong direction.".into()
     } else {
-        let names: Vec<String> = columns.iter().take(12).map(|&c| model.col_name(c)).collect();
+        let names: Vec<String> = columns.iter().take(12).map(|&c| compiled.col_name(model, c)).collect();
         format!(
             "The objective can improve without limit along these variables: {}. A constraint limiting them is probably missing or has the wrong direction.",
             names.join(", ")

@@ -110,7 +110,7 @@ fn term(coef: f64, col: &str) -> Term {
 
 pub fn instance(model: &Model, c: &Compiled, mps: bool) -> Instance {
     let mut taken = HashSet::from(["obj".to_string()]);
-    let mut cols = legalize((0..c.num_cols()).map(|k| model.col_name(k)), &mut taken);
+    let mut cols = legalize((0..c.num_cols()).map(|k| c.col_name(model, k)), &mut taken);
     let rows = legalize((0..c.num_rows()).map(|r| c.row_name(model, r)), &mut taken);
     let constant_col = (c.offset != 0.0).then(|| legalize(["obj_constant".to_string()], &mut taken).remove(0));
 

@@ -124,6 +124,13 @@ fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Re
             )));
         }
     }
+    if matches!(format, Format::Pyomo | Format::Ampl) {
+        if let Some(what) = reformulated(m, c) {
+            return Err(Unsupported::new(format!(
+                "{what}, which optform reformulates itself (render `lp` or `mps` for the reformulated instance, or `latex`/`markdown` for the algebra as written)"
+            )));
+        }
+    }
     let semi = f.vars.iter().find(|v| v.kind == VarType::Semicontinuous);
     match format {
         Format::Ampl if c.hessian.is_some() => {
@@ -148,6 +155,21 @@ fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Re
         }
         _ => Ok(()),
     }
+}
+
+/// The first construct that optform reformulates into auxiliary columns and rows, if any:
+/// rendering it as algebra for another tool would need that tool's own logic support.
+fn reformulated(m: &Model, c: &Compiled) -> Option<String> {
+    if let Some(con) = m.constraints.iter().find(|con| con.logic.is_some()) {
+        return Some(format!("the logical constraint `{}`", con.name));
+    }
+    let first = c.aux.cols.first().or(c.aux.rows.first())?;
+    let place = match first.owner {
+        crate::compile::Owner::Objective => "the objective".to_string(),
+        crate::compile::Owner::Row(r) => format!("`{}`", c.row_name(m, r as usize)),
+        crate::compile::Owner::Logic { constraint, .. } => format!("`{}`", m.constraints[constraint as usize].name),
+    };
+    Some(format!("`abs`, `max`, `min`, `count`, `pwl` or a product with a binary variable (in {place})"))
 }
 
 /// Renders with the built-in template, or with `template` (the text of a replacement).
