@@ -1,51 +1,10 @@
 //! One test per language construct: each model is small enough that its optimum is known by
 //! hand (worked out in the comment), so the assertion checks the meaning, not just a parse.
 
-use optform::check::{check, Source};
-use optform::model::{DataAccess, Options};
-use optform::solve::{solve, verify, Status};
-
-struct Solved {
-    status: Status,
-    objective: f64,
-    values: Vec<(String, f64)>,
-}
-
-impl Solved {
-    fn value(&self, name: &str) -> f64 {
-        self.values.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no column {name}: {:?}", self.values)).1
-    }
-}
-
-/// Data files of these models live in `tests/`.
-fn options() -> Options {
-    Options { data: DataAccess::Within(std::env::current_dir().unwrap().join("tests")), ..Default::default() }
-}
-
-fn solve_json(json: &str) -> Solved {
-    let checked = check(Source::Text { text: json, origin: "test" }, &options()).unwrap_or_else(|d| panic!("{d}"));
-    let (m, c) = (checked.model, checked.compiled);
-    let out = solve(&c, &Default::default());
-    let x = out.x.clone().unwrap_or_default();
-    if let Some(obj) = out.objective {
-        let v = verify(&m, &c, &x, obj, 1e-6);
-        assert!(v.ok, "{v:?}");
-    }
-    let values = x.iter().enumerate().map(|(k, &v)| (m.col_name(k), v)).collect();
-    Solved { status: out.status, objective: out.objective.unwrap_or(f64::NAN), values }
-}
-
-/// All diagnostics (errors and warnings) as rendered text.
-fn diagnostics(json: &str) -> String {
-    match check(Source::Text { text: json, origin: "test" }, &options()) {
-        Ok(c) => c.warnings.to_string(),
-        Err(d) => d.to_string(),
-    }
-}
-
-fn assert_close(a: f64, b: f64) {
-    assert!((a - b).abs() <= 1e-6 * b.abs().max(1.0), "{a} != {b}");
-}
+#[path = "common/models.rs"]
+mod models;
+use models::*;
+use optform::solve::Status;
 
 #[test]
 fn flat_scalar_style() {

@@ -52,8 +52,10 @@ impl Emitter<'_, '_> {
                 (
                     format!("{what} needs a finite {side} bound on `{name}`, which has none"),
                     format!(
-                        "give the variable `{}` a \"{side}\" bound (the largest value it can meaningfully take); optform derives the big-M from it",
-                        name.split('[').next().unwrap_or(&name)
+                        "give the variable `{}` {} \"{side}\" bound (the {} value it can meaningfully take); optform derives the big-M from it",
+                        name.split('[').next().unwrap_or(&name),
+                        if side == "upper" { "an" } else { "a" },
+                        if side == "upper" { "largest" } else { "smallest" }
                     ),
                 )
             }

@@ -753,7 +753,7 @@ impl<'a, 'w> Resolver<'a, 'w> {
                 }
                 if d > max && dl > 0 && dr > 0 {
                     let help = if max == 1 {
-                        "constraints must be linear: multiply variables only by constants or parameters (for a product of a binary and a bounded variable, linearize with big-M constraints)"
+                        "constraints must be linear: multiply variables only by constants or parameters; a product with a binary variable is allowed (optform linearizes it exactly)"
                     } else {
                         "the objective may be at most quadratic"
                     };

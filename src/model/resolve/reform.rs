@@ -132,11 +132,12 @@ impl Resolver<'_, '_> {
                 if matches!(n, Num::Var { .. }) && self.binary_factor(&n) {
                     return Some(Prop::Lit(n, e.span));
                 }
+                let t = self.text(e.span).to_string();
                 self.error(
                     Code::WrongKind,
                     e.span,
-                    format!("`{}` is not a proposition", self.text(e.span)),
-                    Some("write a relation (`x[i] <= 5`, `y[i] == 1`) or a binary variable on its own".into()),
+                    format!("`{t}` is not a proposition: only a binary variable is true or false on its own"),
+                    Some(format!("write a relation, e.g. `{t} >= 1` for \"is non-zero\"")),
                 );
                 None
             }
