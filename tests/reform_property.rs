@@ -114,7 +114,8 @@ fn lin(r: &mut Rng, n: usize) -> Lin {
 }
 
 fn rel(r: &mut Rng, n: usize, strict_ok: bool) -> Rel {
-    let ops: &[Op] = if strict_ok { &[Op::Le, Op::Ge, Op::Eq, Op::Ne, Op::Lt, Op::Gt] } else { &[Op::Le, Op::Ge, Op::Eq] };
+    let ops: &[Op] =
+        if strict_ok { &[Op::Le, Op::Ge, Op::Eq, Op::Ne, Op::Lt, Op::Gt] } else { &[Op::Le, Op::Ge, Op::Eq] };
     Rel { lhs: lin(r, n), op: r.pick(ops), rhs: r.int(-3, 3) }
 }
 
@@ -404,7 +405,10 @@ fn reformulations_agree_with_brute_force_on_random_models() {
             Some(best) => {
                 assert_eq!(out.status, Status::Optimal, "seed {seed}: brute force optimum {best}\n{text}");
                 let got = out.objective.unwrap();
-                assert!((got - best).abs() <= 1e-6 * best.abs().max(1.0), "seed {seed}: optform {got}, brute force {best}\n{text}");
+                assert!(
+                    (got - best).abs() <= 1e-6 * best.abs().max(1.0),
+                    "seed {seed}: optform {got}, brute force {best}\n{text}"
+                );
                 let v = verify(&checked.model, &checked.compiled, out.x.as_ref().unwrap(), got, 1e-6);
                 assert!(v.ok, "seed {seed}: verification {v:?}\n{text}");
                 optimal += 1;

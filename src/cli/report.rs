@@ -154,7 +154,13 @@ impl RunView<'_> {
     fn big_ms(&self) -> Vec<(String, f64)> {
         let c = self.compiled;
         let first = c.aux.first_row;
-        c.aux.rows.iter().enumerate().filter(|(_, o)| !o.big_m.is_nan()).map(|(k, o)| (c.row_name(self.model, first + k), o.big_m)).collect()
+        c.aux
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !o.big_m.is_nan())
+            .map(|(k, o)| (c.row_name(self.model, first + k), o.big_m))
+            .collect()
     }
 
     fn reformulation_json(&self) -> Value {

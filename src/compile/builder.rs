@@ -53,7 +53,10 @@ pub enum Owner {
     Row(u32),
     /// An instance of a logical constraint (which has no declared row): the constraint, and
     /// where its index atoms start in `Auxiliary::keys`.
-    Logic { constraint: u32, key: u32 },
+    Logic {
+        constraint: u32,
+        key: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -164,7 +167,8 @@ impl Builder {
     }
 
     pub fn is_integer(&self, col: u32) -> bool {
-        self.cols.integrality[col as usize] != CONTINUOUS && self.cols.integrality[col as usize] != super::SEMI_CONTINUOUS
+        self.cols.integrality[col as usize] != CONTINUOUS
+            && self.cols.integrality[col as usize] != super::SEMI_CONTINUOUS
     }
 
     pub fn bounds(&self, col: u32) -> (f64, f64) {

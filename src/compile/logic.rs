@@ -46,11 +46,9 @@ fn goal(p: &Prop, neg: bool) -> Goal<'_> {
         // a => b is (not a) or b; its negation a and (not b).
         Prop::Implies(a, b) => both(goal(a, !neg), goal(b, neg), neg),
         // a <=> b is (a and b) or (not a and not b); its negation (a and not b) or (not a and b).
-        Prop::Iff(a, b) => both(
-            both(goal(a, false), goal(b, neg), true),
-            both(goal(a, true), goal(b, !neg), true),
-            false,
-        ),
+        Prop::Iff(a, b) => {
+            both(both(goal(a, false), goal(b, neg), true), both(goal(a, true), goal(b, !neg), true), false)
+        }
         _ => Goal::One(p, neg),
     }
 }

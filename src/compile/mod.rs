@@ -15,8 +15,8 @@ use crate::model::eval::{Env, Eval, EvalError, EvalResult};
 use crate::model::ir::*;
 use crate::model::sets::Atom;
 use crate::model::{Code, Diagnostic, Diagnostics, Model, Sense, VarType};
-pub use builder::{Auxiliary, Origin, Owner, Role};
 use builder::Builder;
+pub use builder::{Auxiliary, Origin, Owner, Role};
 use emit::{Dir, Emitter, Sink};
 
 /// HiGHS integrality codes.
@@ -189,7 +189,10 @@ pub fn compile(model: &Model) -> (Option<Compiled>, Diagnostics) {
         let mut e = Diagnostic::error(
             Code::Limit,
             "variables",
-            format!("the instance has more than {} columns with the reformulations' auxiliary ones, the limit", model.limits.columns),
+            format!(
+                "the instance has more than {} columns with the reformulations' auxiliary ones, the limit",
+                model.limits.columns
+            ),
         );
         e.help = Some(crate::model::limits::raise_hint("columns", model.limits.columns));
         diags.push(e);
@@ -360,7 +363,8 @@ fn constraint(
             // A logical constraint has no row of its own: all its rows are auxiliary.
             b.owner = Some(Owner::Logic { constraint: index as u32, key: b.aux.keys.len() as u32 });
             b.aux.keys.extend_from_slice(&env.atoms[..arity]);
-            let res = (Emitter { ev: &ev, b: &mut *b }).require_prop(p, false, &logic::always(), env, Default::default());
+            let res =
+                (Emitter { ev: &ev, b: &mut *b }).require_prop(p, false, &logic::always(), env, Default::default());
             if out.num_rows() + b.rows.lower.len() > limits.rows
                 || out.num_nonzeros() + b.rows.index.len() > limits.nonzeros
             {

@@ -93,7 +93,15 @@ impl Emitter<'_, '_> {
         }
     }
 
-    pub(super) fn abs(&mut self, a: &Num, scale: f64, dir: Dir, env: &mut Env, sink: &mut Sink, span: Span) -> EvalResult<()> {
+    pub(super) fn abs(
+        &mut self,
+        a: &Num,
+        scale: f64,
+        dir: Dir,
+        env: &mut Env,
+        sink: &mut Sink,
+        span: Span,
+    ) -> EvalResult<()> {
         // |e| = max(e, -e): convex, so the same as a max of two terms.
         let convex = dir.convex_side(scale);
         let e = self.linear(a, Dir::Both, env)?;
@@ -193,10 +201,20 @@ impl Emitter<'_, '_> {
                 match (items.len(), k) {
                     (1, _) => self.b.row(item.chain([(t, 1.0)]), f64::NEG_INFINITY, s.constant, Role::Choice, f64::NAN),
                     // Two items share one binary d: item 0 is chosen when d = 1, item 1 when d = 0.
-                    (2, 1) => {
-                        self.b.row(item.chain([(t, 1.0), (choices[k], -m)]), f64::NEG_INFINITY, s.constant, Role::Choice, m)
-                    }
-                    _ => self.b.row(item.chain([(t, 1.0), (choices[k], m)]), f64::NEG_INFINITY, s.constant + m, Role::Choice, m),
+                    (2, 1) => self.b.row(
+                        item.chain([(t, 1.0), (choices[k], -m)]),
+                        f64::NEG_INFINITY,
+                        s.constant,
+                        Role::Choice,
+                        m,
+                    ),
+                    _ => self.b.row(
+                        item.chain([(t, 1.0), (choices[k], m)]),
+                        f64::NEG_INFINITY,
+                        s.constant + m,
+                        Role::Choice,
+                        m,
+                    ),
                 }
             }
             if items.len() > 2 {
@@ -209,7 +227,15 @@ impl Emitter<'_, '_> {
 
     /// `scale · a · b` with `a` a product of binaries (as emitted: `k·y + c`) and `b` linear:
     /// `z = y·b` by the four exact rows of a binary times a bounded expression.
-    pub(super) fn binary_product(&mut self, a: &Num, b: &Num, scale: f64, env: &mut Env, sink: &mut Sink, span: Span) -> EvalResult<()> {
+    pub(super) fn binary_product(
+        &mut self,
+        a: &Num,
+        b: &Num,
+        scale: f64,
+        env: &mut Env,
+        sink: &mut Sink,
+        span: Span,
+    ) -> EvalResult<()> {
         let la = self.linear(a, Dir::Both, env)?;
         let lb = self.linear(b, Dir::Both, env)?;
         let (bin, e) = if self.single_binary(&la) {
@@ -234,7 +260,8 @@ impl Emitter<'_, '_> {
             return Ok(());
         }
         let (lo, hi) = self.finite_range(&e, (true, true), "a product with a binary variable", span)?;
-        let binary_valued = e.terms.len() == 1 && e.terms[0].1 == 1.0 && e.constant == 0.0 && self.b.is_binary(e.terms[0].0);
+        let binary_valued =
+            e.terms.len() == 1 && e.terms[0].1 == 1.0 && e.constant == 0.0 && self.b.is_binary(e.terms[0].0);
         let z = self.b.column(lo.min(0.0), hi.max(0.0), binary_valued, Role::Product);
         let minus_e = || e.terms.iter().map(|&(col, w)| (col, -w));
         // z <= hi·y, z >= lo·y: z is 0 when y is (a zero side is z's own bound already).
@@ -318,7 +345,11 @@ impl Emitter<'_, '_> {
         let vhi = pieces.points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
         if xs.is_constant() {
             let v = pieces.at(xs.constant).ok_or_else(|| {
-                EvalError::new(Code::Arithmetic, format!("`pwl` at {}, outside its breakpoints [{first}, {last}]", xs.constant), span)
+                EvalError::new(
+                    Code::Arithmetic,
+                    format!("`pwl` at {}, outside its breakpoints [{first}, {last}]", xs.constant),
+                    span,
+                )
             })?;
             sink.constant += scale * v;
             return Ok(());
@@ -354,10 +385,10 @@ impl Emitter<'_, '_> {
             self.b.row(xrow, -xs.constant, -xs.constant, Role::Piecewise, f64::NAN);
             let trow = lambda.iter().zip(&pieces.points).map(|(&l, p)| (l, -p.1)).chain([(t, 1.0)]);
             self.b.row(trow, 0.0, 0.0, Role::Piecewise, f64::NAN);
-            for k in 0..n {
+            for (k, &l) in lambda.iter().enumerate() {
                 // λ_k <= z_{k-1} + z_k: only the chosen segment's two ends carry weight.
                 let near = [k.checked_sub(1), (k < n - 1).then_some(k)];
-                let row = near.into_iter().flatten().map(|j| (seg[j], -1.0)).chain([(lambda[k], 1.0)]);
+                let row = near.into_iter().flatten().map(|j| (seg[j], -1.0)).chain([(l, 1.0)]);
                 self.b.row(row, f64::NEG_INFINITY, 0.0, Role::Piecewise, f64::NAN);
             }
         }

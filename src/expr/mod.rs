@@ -6,6 +6,7 @@
 //! satisfies `depth(tree) <= limits.max_depth`, which later recursive passes rely on.
 
 pub mod ast;
+pub mod builtin;
 mod chain;
 mod depth;
 mod lexer;
@@ -13,6 +14,7 @@ mod parser;
 pub(crate) mod print;
 
 pub use ast::*;
+pub use builtin::Builtin;
 pub use depth::{children, depth};
 
 /// A syntax error at a span of the expression's source.

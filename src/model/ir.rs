@@ -15,35 +15,8 @@ pub type Slot = usize;
 /// How many variables an expression multiplies together: constant, linear, quadratic.
 pub type Degree = u8;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Func {
-    Abs,
-    Min,
-    Max,
-    Sqrt,
-    Exp,
-    Log,
-    Floor,
-    Ceil,
-    Round,
-}
-
-impl Func {
-    pub fn from_name(name: &str) -> Option<Func> {
-        Some(match name {
-            "abs" => Func::Abs,
-            "min" => Func::Min,
-            "max" => Func::Max,
-            "sqrt" => Func::Sqrt,
-            "exp" => Func::Exp,
-            "log" | "ln" => Func::Log,
-            "floor" => Func::Floor,
-            "ceil" => Func::Ceil,
-            "round" => Func::Round,
-            _ => return None,
-        })
-    }
-}
+/// The numeric built-ins applied to data (`abs`, `min`, `sqrt`, …).
+pub use crate::expr::builtin::Builtin as Func;
 
 /// A number-valued expression, possibly involving variables.
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ use super::diag::{did_you_mean, Code, Diagnostic, Diagnostics};
 use super::ir::*;
 use super::load::Text;
 use super::sets::{Atom, Interner, SetData};
+use crate::expr::builtin::{Arity, Builtin, Kind};
 use crate::expr::{BinOp, Binding, Expr, ExprKind, Indexing, ReduceOp, SetExpr, SetKind, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,11 +91,6 @@ pub struct Resolver<'a, 'w> {
     pub vars_used: Vec<VarId>,
     pub params_used: Vec<ParamId>,
 }
-
-const FUNCTIONS: &[&str] = &[
-    "abs", "min", "max", "sqrt", "exp", "log", "floor", "ceil", "round", "card", "ord", "first", "last", "prev", "next",
-    "count", "pwl",
-];
 
 impl<'a, 'w> Resolver<'a, 'w> {
     pub fn new(
@@ -603,8 +599,9 @@ impl<'a, 'w> Resolver<'a, 'w> {
                     }
                 }
             }
-            ExprKind::Call { func, args } if matches!(func.as_str(), "first" | "last" | "prev" | "next") => {
-                return self.set_function(func, args, e.span);
+            ExprKind::Call { func, args } if Builtin::names_element(func) => {
+                let f = Builtin::from_name(func)?;
+                return self.set_function(f, args, e.span);
             }
             _ => {}
         }
@@ -612,12 +609,12 @@ impl<'a, 'w> Resolver<'a, 'w> {
         Some(AtomExpr::Num(Box::new(n), e.span))
     }
 
-    fn set_function(&mut self, func: &str, args: &[Expr], span: Span) -> Option<AtomExpr> {
+    fn set_function(&mut self, func: Builtin, args: &[Expr], span: Span) -> Option<AtomExpr> {
         let arg = self.single_name(func, args, span)?;
         match func {
-            "first" | "last" => {
+            Builtin::First | Builtin::Last => {
                 let id = self.set_id(&arg.0, arg.1)?;
-                Some(if func == "first" { AtomExpr::First(id, span) } else { AtomExpr::Last(id, span) })
+                Some(if func == Builtin::First { AtomExpr::First(id, span) } else { AtomExpr::Last(id, span) })
             }
             _ => {
                 let Some(slot) = self.dummy(&arg.0) else {
@@ -629,12 +626,12 @@ impl<'a, 'w> Resolver<'a, 'w> {
                     );
                     return None;
                 };
-                Some(AtomExpr::Shift { slot, by: if func == "prev" { -1 } else { 1 }, positional: true, span })
+                Some(AtomExpr::Shift { slot, by: if func == Builtin::Prev { -1 } else { 1 }, positional: true, span })
             }
         }
     }
 
-    fn single_name(&mut self, func: &str, args: &[Expr], span: Span) -> Option<(String, Span)> {
+    fn single_name(&mut self, func: Builtin, args: &[Expr], span: Span) -> Option<(String, Span)> {
         match args {
             [Expr { kind: ExprKind::Name(n), span }] => Some((n.clone(), *span)),
             _ => {
@@ -645,51 +642,41 @@ impl<'a, 'w> Resolver<'a, 'w> {
     }
 
     fn call(&mut self, func: &str, args: &[Expr], span: Span) -> Option<(Num, Degree)> {
-        match func {
-            "card" => {
-                let (name, nspan) = self.single_name(func, args, span)?;
+        let Some(f) = Builtin::from_name(func) else {
+            let names: Vec<&str> = Builtin::names().collect();
+            let help = did_you_mean(func, names.iter().copied())
+                .or_else(|| Some(format!("available functions: {}", names.join(", "))));
+            self.error(Code::UnknownName, span, format!("unknown function `{func}`"), help);
+            return None;
+        };
+        match f.kind() {
+            Kind::OfSet if f == Builtin::Card => {
+                let (name, nspan) = self.single_name(f, args, span)?;
                 let id = self.set_id(&name, nspan)?;
                 return Some((Num::Card(SetRef::Named(id)), 0));
             }
-            "ord" => {
-                let (name, nspan) = self.single_name(func, args, span)?;
+            Kind::OfIndex if f == Builtin::Ord => {
+                let (name, nspan) = self.single_name(f, args, span)?;
                 let Some(slot) = self.dummy(&name) else {
                     self.error(Code::WrongKind, nspan, "`ord` takes an index, e.g. `ord(t)`", None);
                     return None;
                 };
                 return Some((Num::Ord { slot, span }, 0));
             }
-            "first" | "last" | "prev" | "next" => {
-                let a = self.set_function(func, args, span)?;
+            Kind::OfSet | Kind::OfIndex => {
+                let a = self.set_function(f, args, span)?;
                 return Some((Num::Elem(a, span), 0));
             }
-            "count" => {
+            Kind::Counting => {
                 let props: Vec<Option<Prop>> = args.iter().map(|a| self.prop(a)).collect();
                 return Some(count(Terms::List(props.into_iter().collect::<Option<_>>()?), span));
             }
-            "pwl" => return self.pwl(args, span),
-            _ => {}
+            Kind::Piecewise => return self.pwl(args, span),
+            Kind::Numeric => {}
         }
-        let Some(f) = Func::from_name(func) else {
-            let help = did_you_mean(func, FUNCTIONS.iter().copied())
-                .or_else(|| Some(format!("available functions: {}", FUNCTIONS.join(", "))));
-            self.error(Code::UnknownName, span, format!("unknown function `{func}`"), help);
-            return None;
-        };
-        let arity_ok = match f {
-            Func::Min | Func::Max => !args.is_empty(),
-            _ => args.len() == 1,
-        };
-        if !arity_ok {
-            self.error(
-                Code::Syntax,
-                span,
-                format!(
-                    "`{func}` takes {}",
-                    if matches!(f, Func::Min | Func::Max) { "one or more arguments" } else { "one argument" }
-                ),
-                None,
-            );
+        if !f.arity().accepts(args.len()) {
+            let takes = if f.arity() == Arity::Exactly(1) { "one argument" } else { "one or more arguments" };
+            self.error(Code::Syntax, span, format!("`{func}` takes {takes}"), None);
             return None;
         }
         let mut out = Vec::new();
@@ -700,8 +687,10 @@ impl<'a, 'w> Resolver<'a, 'w> {
             out.push(n);
         }
         match f {
-            Func::Abs if deg > 0 => return self.reformulated(Num::Abs(Box::new(out.remove(0)), span), deg, span),
-            Func::Min | Func::Max if deg > 0 => return self.extreme(f == Func::Max, Terms::List(out), deg, span),
+            Builtin::Abs if deg > 0 => return self.reformulated(Num::Abs(Box::new(out.remove(0)), span), deg, span),
+            Builtin::Min | Builtin::Max if deg > 0 => {
+                return self.extreme(f == Builtin::Max, Terms::List(out), deg, span)
+            }
             _ => {}
         }
         if deg > 0 {
@@ -746,7 +735,10 @@ impl<'a, 'w> Resolver<'a, 'w> {
                     self.error(
                         Code::NonLinear,
                         span,
-                        format!("`{}` multiplies `abs`, `max`, `min`, `count` or `pwl` by an expression with variables", self.text(span)),
+                        format!(
+                            "`{}` multiplies `abs`, `max`, `min`, `count` or `pwl` by an expression with variables",
+                            self.text(span)
+                        ),
                         Some("multiply them only by constants, parameters or binary variables".into()),
                     );
                     return None;
@@ -920,7 +912,7 @@ impl<'a, 'w> Resolver<'a, 'w> {
         let is_element = match &e.kind {
             ExprKind::Name(n) => self.dummy(n).is_some(),
             ExprKind::Str(_) => true,
-            ExprKind::Call { func, .. } => matches!(func.as_str(), "first" | "last" | "prev" | "next"),
+            ExprKind::Call { func, .. } => Builtin::names_element(func),
             _ => false,
         };
         if is_element {
@@ -1003,17 +995,19 @@ fn fold2(a: Num, b: Num, f: impl Fn(f64, f64) -> f64, make: impl Fn(Box<Num>, Bo
     }
 }
 
-pub fn apply_func(f: Func, v: &[f64]) -> f64 {
+/// The value of a numeric built-in on data.
+pub fn apply_func(f: Builtin, v: &[f64]) -> f64 {
     match f {
-        Func::Abs => v[0].abs(),
-        Func::Min => v.iter().copied().fold(f64::INFINITY, f64::min),
-        Func::Max => v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        Func::Sqrt => v[0].sqrt(),
-        Func::Exp => v[0].exp(),
-        Func::Log => v[0].ln(),
-        Func::Floor => v[0].floor(),
-        Func::Ceil => v[0].ceil(),
-        Func::Round => v[0].round(),
+        Builtin::Abs => v[0].abs(),
+        Builtin::Min => v.iter().copied().fold(f64::INFINITY, f64::min),
+        Builtin::Max => v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        Builtin::Sqrt => v[0].sqrt(),
+        Builtin::Exp => v[0].exp(),
+        Builtin::Log => v[0].ln(),
+        Builtin::Floor => v[0].floor(),
+        Builtin::Ceil => v[0].ceil(),
+        Builtin::Round => v[0].round(),
+        other => unreachable!("`{other}` is not a numeric built-in"),
     }
 }
 

@@ -1,9 +1,9 @@
 //! GNU MathProg (the AMPL subset `glpsol --math` runs).
 
-use super::escape::{is_identifier, mathprog_ident, mathprog_str};
+use super::escape::{mathprog_ident, mathprog_str};
 use super::translate::{one_or_tuple, Out, Scope, Target};
 use super::Unsupported;
-use crate::expr::{BinOp, Expr, ExprKind, RelOp};
+use crate::expr::{BinOp, Builtin, Expr, ExprKind, RelOp};
 
 pub struct Ampl;
 
@@ -33,25 +33,24 @@ impl Target for Ampl {
     fn index(&self, _: &Scope, name: &str, args: Vec<String>) -> String {
         format!("{}[{}]", mathprog_ident(name), args.join(","))
     }
-    fn call(&self, scope: &mut Scope, func: &str, args: &[Expr]) -> Out {
-        if !is_identifier(func) {
-            return Err(Unsupported::new(format!("the function name {func:?}")));
-        }
+    fn call(&self, scope: &mut Scope, func: Builtin, args: &[Expr]) -> Out {
         let raw = name_arg(args).unwrap_or_default();
         let arg = mathprog_ident(raw);
         match func {
-            "card" => Ok(format!("card({arg})")),
-            "first" | "last" if scope.facts(raw).integer => {
-                Ok(format!("({}{{z__ in {arg}}} z__)", if func == "first" { "min" } else { "max" }))
+            Builtin::Card => Ok(format!("card({arg})")),
+            Builtin::First | Builtin::Last if scope.facts(raw).integer => {
+                Ok(format!("({}{{z__ in {arg}}} z__)", if func == Builtin::First { "min" } else { "max" }))
             }
             // Positional stepping is `t-1` only where the integers have no gaps.
-            "prev" | "next" if scope.set_of(raw).is_some_and(|s| scope.facts(s).contiguous) => {
-                self.shift(scope, raw, if func == "prev" { -1 } else { 1 })
+            Builtin::Prev | Builtin::Next if scope.set_of(raw).is_some_and(|s| scope.facts(s).contiguous) => {
+                self.shift(scope, raw, if func == Builtin::Prev { -1 } else { 1 })
             }
-            "ord" | "first" | "last" | "prev" | "next" => Err(Unsupported::new(format!(
-                "`{func}` on the symbolic set `{}` (MathProg sets are unordered)",
-                scope.set_of(raw).unwrap_or(raw)
-            ))),
+            Builtin::Ord | Builtin::First | Builtin::Last | Builtin::Prev | Builtin::Next => {
+                Err(Unsupported::new(format!(
+                    "`{func}` on the symbolic set `{}` (MathProg sets are unordered)",
+                    scope.set_of(raw).unwrap_or(raw)
+                )))
+            }
             _ => {
                 let args = args.iter().map(|a| super::translate::tr(self, scope, a)).collect::<Result<Vec<_>, _>>()?;
                 Ok(format!("{func}({})", args.join(", ")))

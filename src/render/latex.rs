@@ -2,7 +2,7 @@
 
 use super::escape::{tex_ident as ident, tex_text as text};
 use super::translate::{one_or_tuple, tr, Out, Scope, Target};
-use crate::expr::{BinOp, Expr, ReduceOp, RelOp};
+use crate::expr::{BinOp, Builtin, Expr, ReduceOp, RelOp};
 
 pub struct Latex;
 
@@ -19,21 +19,20 @@ impl Target for Latex {
     fn index(&self, _: &Scope, name: &str, args: Vec<String>) -> String {
         format!("{}_{{{}}}", ident(name), args.join(","))
     }
-    fn call(&self, scope: &mut Scope, func: &str, args: &[Expr]) -> Out {
+    fn call(&self, scope: &mut Scope, func: Builtin, args: &[Expr]) -> Out {
         let a: Vec<String> = args.iter().map(|x| tr(self, scope, x)).collect::<Result<_, _>>()?;
         let one = a.first().cloned().unwrap_or_default();
         Ok(match func {
-            "card" => format!("\\lvert {one} \\rvert"),
-            "abs" => format!("\\left\\lvert {one} \\right\\rvert"),
-            "min" | "max" => format!("\\{func}\\left({}\\right)", a.join(", ")),
-            "count" => format!("\\#\\left\\{{{}\\right\\}}", a.join(", ")),
-            "pwl" => format!("\\operatorname{{pwl}}\\left({}\\right)", a.join(", ")),
-            "sqrt" => format!("\\sqrt{{{one}}}"),
-            "exp" => format!("e^{{{one}}}"),
-            "log" => format!("\\ln\\left({one}\\right)"),
-            "floor" => format!("\\left\\lfloor {one} \\right\\rfloor"),
-            "ceil" => format!("\\left\\lceil {one} \\right\\rceil"),
-            other => format!("\\operatorname{{{}}}\\left({}\\right)", text(other), a.join(", ")),
+            Builtin::Card => format!("\\lvert {one} \\rvert"),
+            Builtin::Abs => format!("\\left\\lvert {one} \\right\\rvert"),
+            Builtin::Min | Builtin::Max => format!("\\{func}\\left({}\\right)", a.join(", ")),
+            Builtin::Count => format!("\\#\\left\\{{{}\\right\\}}", a.join(", ")),
+            Builtin::Sqrt => format!("\\sqrt{{{one}}}"),
+            Builtin::Exp => format!("e^{{{one}}}"),
+            Builtin::Log => format!("\\ln\\left({one}\\right)"),
+            Builtin::Floor => format!("\\left\\lfloor {one} \\right\\rfloor"),
+            Builtin::Ceil => format!("\\left\\lceil {one} \\right\\rceil"),
+            other => format!("\\operatorname{{{}}}\\left({}\\right)", text(other.name()), a.join(", ")),
         })
     }
     fn shift(&self, _: &Scope, dummy: &str, by: i64) -> Out {

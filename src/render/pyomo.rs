@@ -1,9 +1,9 @@
 //! Pyomo: components are attributes of the model `m`; sums are Python generators.
 
-use super::escape::{is_identifier, py_attr, py_ident, py_str};
+use super::escape::{py_attr, py_ident, py_str};
 use super::translate::{one_or_tuple, tr, Kind, Out, Scope, Target};
 use super::Unsupported;
-use crate::expr::{BinOp, Expr, ExprKind, RelOp};
+use crate::expr::{BinOp, Builtin, Expr, ExprKind, RelOp};
 
 pub struct Pyomo;
 
@@ -30,7 +30,7 @@ impl Target for Pyomo {
     fn index(&self, _: &Scope, name: &str, args: Vec<String>) -> String {
         format!("m.{}[{}]", py_attr(name), args.join(", "))
     }
-    fn call(&self, scope: &mut Scope, func: &str, args: &[Expr]) -> Out {
+    fn call(&self, scope: &mut Scope, func: Builtin, args: &[Expr]) -> Out {
         let arg = match args {
             [Expr { kind: ExprKind::Name(n), .. }] => n.as_str(),
             _ => "",
@@ -38,18 +38,17 @@ impl Target for Pyomo {
         let set_of = |scope: &Scope| -> Result<String, Unsupported> {
             scope.set_of(arg).map(py_attr).ok_or_else(|| Unsupported::new(format!("`{func}` of an index over a range")))
         };
-        if !is_identifier(func) {
-            return Err(Unsupported::new(format!("the function name {func:?}")));
-        }
         Ok(match func {
-            "card" => format!("len(m.{})", py_attr(arg)),
-            "first" | "last" => format!("m.{}.{func}()", py_attr(arg)),
-            "ord" => format!("m.{}.ord({})", set_of(scope)?, py_ident(arg)),
-            "prev" | "next" => format!("m.{}.{func}({})", set_of(scope)?, py_ident(arg)),
+            Builtin::Card => format!("len(m.{})", py_attr(arg)),
+            Builtin::First | Builtin::Last => format!("m.{}.{func}()", py_attr(arg)),
+            Builtin::Ord => format!("m.{}.ord({})", set_of(scope)?, py_ident(arg)),
+            Builtin::Prev | Builtin::Next => format!("m.{}.{func}({})", set_of(scope)?, py_ident(arg)),
             _ => {
                 let args = args.iter().map(|a| tr(self, scope, a)).collect::<Result<Vec<_>, _>>()?;
                 let f = match func {
-                    "sqrt" | "exp" | "log" | "floor" | "ceil" => format!("math.{func}"),
+                    Builtin::Sqrt | Builtin::Exp | Builtin::Log | Builtin::Floor | Builtin::Ceil => {
+                        format!("math.{func}")
+                    }
                     other => other.to_string(),
                 };
                 format!("{f}({})", args.join(", "))

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::expr::print::{ends_in_sum, precedence, PREC_ATOM, PREC_IF, PREC_NOT, PREC_UNARY};
-use crate::expr::{BinOp, Binding, Expr, ExprKind, Indexing, ReduceOp, RelOp, Relation, SetExpr, SetKind};
+use crate::expr::{BinOp, Binding, Builtin, Expr, ExprKind, Indexing, ReduceOp, RelOp, Relation, SetExpr, SetKind};
 
 use super::Unsupported;
 
@@ -92,7 +92,11 @@ pub trait Target {
     fn name(&self, scope: &Scope, name: &str) -> String;
     fn index(&self, scope: &Scope, name: &str, args: Vec<String>) -> String;
     /// Functions, including the set functions that need the raw arguments.
-    fn call(&self, scope: &mut Scope, func: &str, args: &[Expr]) -> Out;
+    fn call(&self, scope: &mut Scope, func: Builtin, args: &[Expr]) -> Out;
+    /// A tuple of values, `(b, v)` (the points of a `pwl`).
+    fn tuple(&self, items: Vec<String>) -> String {
+        format!("({})", items.join(", "))
+    }
     /// `t-1` / `t+1` on an index.
     fn shift(&self, scope: &Scope, dummy: &str, by: i64) -> Out;
     fn binary(&self, op: BinOp, lhs: String, rhs: String) -> String;
@@ -168,7 +172,11 @@ pub fn tr(t: &dyn Target, scope: &mut Scope, e: &Expr) -> Out {
             }
             t.index(scope, name, out)
         }
-        ExprKind::Call { func, args } => t.call(scope, func, args)?,
+        ExprKind::Call { func, args } => match Builtin::from_name(func) {
+            Some(f) => t.call(scope, f, args)?,
+            None if func.is_empty() => t.tuple(list(t, scope, args)?),
+            None => return Err(Unsupported::new(format!("the function name {func:?}"))),
+        },
         ExprKind::Neg(a) => t.neg(child(t, scope, a, PREC_UNARY)?),
         ExprKind::Not(a) => t.not(child(t, scope, a, PREC_NOT)?),
         ExprKind::Binary { op, lhs, rhs } => {

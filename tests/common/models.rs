@@ -25,7 +25,8 @@ pub fn options() -> Options {
 }
 
 pub fn solve_json(json: &str) -> Solved {
-    let checked: Checked = check(Source::Text { text: json, origin: "test" }, &options()).unwrap_or_else(|d| panic!("{d}"));
+    let checked: Checked =
+        check(Source::Text { text: json, origin: "test" }, &options()).unwrap_or_else(|d| panic!("{d}"));
     let (m, c) = (checked.model, checked.compiled);
     let out = solve(&c, &Default::default());
     let x = out.x.clone().unwrap_or_default();
@@ -48,4 +49,3 @@ pub fn diagnostics(json: &str) -> String {
 pub fn assert_close(a: f64, b: f64) {
     assert!((a - b).abs() <= 1e-6 * b.abs().max(1.0), "{a} != {b}");
 }
-

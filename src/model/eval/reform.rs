@@ -75,7 +75,10 @@ impl Eval<'_> {
         best.ok_or_else(|| {
             EvalError::new(
                 Code::Arithmetic,
-                format!("`{}` over no terms: its index set is empty or its filter excludes everything", if max { "max" } else { "min" }),
+                format!(
+                    "`{}` over no terms: its index set is empty or its filter excludes everything",
+                    if max { "max" } else { "min" }
+                ),
                 Span::default(),
             )
         })
@@ -103,7 +106,10 @@ impl Eval<'_> {
             if out.last().is_some_and(|&(prev, _)| b <= prev) {
                 return Err(EvalError::new(
                     Code::InvalidValue,
-                    format!("`pwl` breakpoints must increase strictly; {b} follows {}", out.last().map_or(0.0, |p: &(f64, f64)| p.0)),
+                    format!(
+                        "`pwl` breakpoints must increase strictly; {b} follows {}",
+                        out.last().map_or(0.0, |p: &(f64, f64)| p.0)
+                    ),
                     span,
                 )
                 .help("list the (breakpoint, value) pairs from the smallest breakpoint to the largest"));

@@ -30,13 +30,7 @@ impl Resolver<'_, '_> {
 
     /// `a * b` with both sides holding variables: exact when one side is a product of binary
     /// variables and the other is linear. `None` when neither side is binary.
-    pub(super) fn binary_product(
-        &mut self,
-        l: Num,
-        r: Num,
-        deg: Degree,
-        span: Span,
-    ) -> Option<Option<(Num, Degree)>> {
+    pub(super) fn binary_product(&mut self, l: Num, r: Num, deg: Degree, span: Span) -> Option<Option<(Num, Degree)>> {
         let (bin, other) = if self.binary_factor(&l) {
             (l, r)
         } else if self.binary_factor(&r) {
@@ -70,7 +64,12 @@ impl Resolver<'_, '_> {
     pub(super) fn pwl(&mut self, args: &[Expr], span: Span) -> Option<(Num, Degree)> {
         let help = "write `pwl(x, (0,0), (100,500), (200,800))`: the expression, then (breakpoint, value) pairs in increasing breakpoint order";
         let Some((first, pairs)) = args.split_first().filter(|(_, p)| p.len() >= 2) else {
-            self.error(Code::Syntax, span, "`pwl` takes an expression and at least two (breakpoint, value) pairs", Some(help.into()));
+            self.error(
+                Code::Syntax,
+                span,
+                "`pwl` takes an expression and at least two (breakpoint, value) pairs",
+                Some(help.into()),
+            );
             return None;
         };
         let x = self.num(first);
