@@ -37,6 +37,22 @@ impl Sink {
     pub fn is_constant(&self) -> bool {
         self.terms.is_empty()
     }
+
+    /// `-self` (linear part only: activations and relations have no quadratic terms).
+    pub fn negated(&self) -> Sink {
+        Sink { terms: self.terms.iter().map(|&(c, k)| (c, -k)).collect(), quad: Vec::new(), constant: -self.constant }
+    }
+
+    /// A copy of the linear part.
+    pub fn clone_sink(&self) -> Sink {
+        Sink { terms: self.terms.clone(), quad: Vec::new(), constant: self.constant }
+    }
+
+    /// `self + k`.
+    pub fn plus(mut self, k: f64) -> Sink {
+        self.constant += k;
+        self
+    }
 }
 
 /// Sorts terms by column, merging repeated columns and dropping zeros.

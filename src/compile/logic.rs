@@ -77,14 +77,11 @@ impl Emitter<'_, '_> {
             Prop::Data(c) => Ok(Class::Fixed(self.ev.cond(c, env)? != neg)),
             Prop::Lit(n, _) => {
                 let y = self.linear(n, Dir::Both, env)?;
-                Ok(Class::Literal(if neg { super::reform::negated(&y).plus(1.0) } else { y }))
+                Ok(Class::Literal(if neg { y.negated().plus(1.0) } else { y }))
             }
             Prop::Rel { lhs, op, rhs, .. } if !has_reform(lhs) && !has_reform(rhs) => {
                 let op = if neg { negate(*op) } else { *op };
-                let mut f = Sink::default();
-                self.emit(lhs, 1.0, Dir::Both, env, &mut f)?;
-                self.emit(rhs, -1.0, Dir::Both, env, &mut f)?;
-                super::emit::merge_terms(&mut f.terms);
+                let f = self.difference(lhs, rhs, Dir::Both, env)?;
                 let holds = |v: f64| compare(op, v);
                 Ok(match f.terms.as_slice() {
                     [] => Class::Fixed(holds(f.constant)),
@@ -186,6 +183,15 @@ impl Emitter<'_, '_> {
         }
     }
 
+    /// `lhs - rhs` as one linear expression.
+    fn difference(&mut self, lhs: &Num, rhs: &Num, dir: Dir, env: &mut Env) -> EvalResult<Sink> {
+        let mut f = Sink::default();
+        self.emit(lhs, 1.0, dir, env, &mut f)?;
+        self.emit(rhs, -1.0, dir, env, &mut f)?;
+        super::emit::merge_terms(&mut f.terms);
+        Ok(f)
+    }
+
     /// `lhs op rhs` where `act` is 1, relaxed by a big-M where it is 0.
     #[allow(clippy::too_many_arguments)]
     fn relation(&mut self, lhs: &Num, op: CmpOp, rhs: &Num, act: &Sink, env: &mut Env, span: Span) -> EvalResult<()> {
@@ -194,26 +200,23 @@ impl Emitter<'_, '_> {
             CmpOp::Ge | CmpOp::Gt => Dir::Down,
             CmpOp::Eq | CmpOp::Ne => Dir::Both,
         };
-        let mut f = Sink::default();
-        self.emit(lhs, 1.0, dir, env, &mut f)?;
-        self.emit(rhs, -1.0, dir, env, &mut f)?;
-        super::emit::merge_terms(&mut f.terms);
+        let f = self.difference(lhs, rhs, dir, env)?;
         match op {
             CmpOp::Le => self.at_most_zero(&f, act, span),
-            CmpOp::Ge => self.at_most_zero(&super::reform::negated(&f), act, span),
+            CmpOp::Ge => self.at_most_zero(&f.negated(), act, span),
             CmpOp::Eq => {
                 self.at_most_zero(&f, act, span)?;
-                self.at_most_zero(&super::reform::negated(&f), act, span)
+                self.at_most_zero(&f.negated(), act, span)
             }
             CmpOp::Lt => self.at_most_zero(&self.strict(&f, span)?, act, span),
             CmpOp::Gt => {
-                let g = self.strict(&super::reform::negated(&f), span)?;
+                let g = self.strict(&f.negated(), span)?;
                 self.at_most_zero(&g, act, span)
             }
             CmpOp::Ne => {
                 // f < 0 or f > 0: one binary picks the side.
                 let below = self.strict(&f, span)?;
-                let above = self.strict(&super::reform::negated(&f), span)?;
+                let above = self.strict(&f.negated(), span)?;
                 let d = self.b.binary(Role::Indicator);
                 let mut first = act.clone_sink();
                 first.terms.push((d, -1.0));
@@ -269,18 +272,5 @@ fn compare(op: CmpOp, v: f64) -> bool {
         CmpOp::Gt => v > 0.0,
         CmpOp::Eq => v == 0.0,
         CmpOp::Ne => v != 0.0,
-    }
-}
-
-impl Sink {
-    /// A copy without the quadratic terms (activations and relations are linear).
-    pub fn clone_sink(&self) -> Sink {
-        Sink { terms: self.terms.clone(), quad: Vec::new(), constant: self.constant }
-    }
-
-    /// `self + k`.
-    pub fn plus(mut self, k: f64) -> Sink {
-        self.constant += k;
-        self
     }
 }

@@ -70,24 +70,7 @@ impl Emitter<'_, '_> {
     pub fn column_name(&self, col: u32) -> String {
         let c = col as usize;
         if c < self.b.aux.first_col {
-            let v = self.ev.vars.partition_point(|v| v.offset + v.len <= c);
-            let var = &self.ev.vars[v];
-            let mut rest = c - var.offset;
-            let keys: Vec<String> = var
-                .dims
-                .iter()
-                .enumerate()
-                .map(|(k, &d)| {
-                    let pos = rest / var.strides[k];
-                    rest %= var.strides[k];
-                    self.ev.names.show_tuple(self.ev.sets[d].elem(pos))
-                })
-                .collect();
-            if keys.is_empty() {
-                var.name.clone()
-            } else {
-                format!("{}[{}]", var.name, keys.join(","))
-            }
+            crate::model::column_name(self.ev.vars, self.ev.sets, self.ev.names, c)
         } else {
             format!("an auxiliary {}", self.b.aux.cols[c - self.b.aux.first_col].role.name())
         }
@@ -105,7 +88,7 @@ impl Emitter<'_, '_> {
         // |e| = max(e, -e): convex, so the same as a max of two terms.
         let convex = dir.convex_side(scale);
         let e = self.linear(a, Dir::Both, env)?;
-        let minus = negated(&e);
+        let minus = e.negated();
         self.max_into(vec![e, minus], convex, scale, sink, span, "`abs`")
     }
 
@@ -146,7 +129,7 @@ impl Emitter<'_, '_> {
             self.max_into(items, exact_side, scale, sink, span, what)
         } else {
             // min(e) = -max(-e).
-            let items = items.iter().map(negated).collect();
+            let items = items.iter().map(Sink::negated).collect();
             self.max_into(items, exact_side, -scale, sink, span, what)
         }
     }
@@ -395,9 +378,4 @@ impl Emitter<'_, '_> {
         sink.terms.push((t, scale));
         Ok(())
     }
-}
-
-/// `-s`.
-pub fn negated(s: &Sink) -> Sink {
-    Sink { terms: s.terms.iter().map(|&(c, k)| (c, -k)).collect(), quad: Vec::new(), constant: -s.constant }
 }

@@ -135,35 +135,41 @@ impl Model {
         !self.extra_objectives.is_empty()
     }
 
-    /// The variable owning column `col` and the column's position within it.
-    pub fn var_of_col(&self, col: usize) -> (&Var, usize) {
-        let k = self.vars.partition_point(|v| v.offset + v.len <= col);
-        let v = &self.vars[k];
-        (v, col - v.offset)
-    }
-
-    /// The variable's name and one key per dimension of column `col`: `("flow", ["s", "a"])`,
-    /// `("route", ["a,b"])` for a dimension over a tuple set.
+    /// The variable's name and one key per dimension of declared column `col`:
+    /// `("flow", ["s", "a"])`, `("route", ["a,b"])` for a dimension over a tuple set.
     pub fn col_key(&self, col: usize) -> (&str, Vec<String>) {
-        let (v, mut rest) = self.var_of_col(col);
-        let keys = v
-            .dims
-            .iter()
-            .enumerate()
-            .map(|(k, &d)| {
-                let pos = rest / v.strides[k];
-                rest %= v.strides[k];
-                self.names.show_tuple(self.sets[d].elem(pos))
-            })
-            .collect();
-        (&v.name, keys)
+        column_key(&self.vars, &self.sets, &self.names, col)
     }
 
-    /// `make[chair]`, `flow[s,a]`, `chairs`.
+    /// `make[chair]`, `flow[s,a]`, `chairs` for a declared column (auxiliary columns of
+    /// reformulations are named by `Compiled::col_name`).
     pub fn col_name(&self, col: usize) -> String {
-        match self.col_key(col) {
-            (name, keys) if keys.is_empty() => name.to_string(),
-            (name, keys) => format!("{name}[{}]", keys.join(",")),
-        }
+        column_name(&self.vars, &self.sets, &self.names, col)
+    }
+}
+
+/// The variable and per-dimension keys of declared column `col` (see [`Model::col_key`]); a
+/// free function so that compilation can name columns while it still builds the instance.
+pub fn column_key<'v>(vars: &'v [Var], sets: &[SetData], names: &Interner, col: usize) -> (&'v str, Vec<String>) {
+    let v = &vars[vars.partition_point(|v| v.offset + v.len <= col)];
+    let mut rest = col - v.offset;
+    let keys = v
+        .dims
+        .iter()
+        .enumerate()
+        .map(|(k, &d)| {
+            let pos = rest / v.strides[k];
+            rest %= v.strides[k];
+            names.show_tuple(sets[d].elem(pos))
+        })
+        .collect();
+    (&v.name, keys)
+}
+
+/// `make[chair]` for declared column `col`.
+pub fn column_name(vars: &[Var], sets: &[SetData], names: &Interner, col: usize) -> String {
+    match column_key(vars, sets, names, col) {
+        (name, keys) if keys.is_empty() => name.to_string(),
+        (name, keys) => format!("{name}[{}]", keys.join(",")),
     }
 }
