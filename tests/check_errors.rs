@@ -30,6 +30,9 @@ broken!(nonconvex);
 broken!(qp_integer);
 broken!(data_files);
 broken!(out_of_set);
+broken!(logic_missing_bound);
+broken!(logic_strict_continuous);
+broken!(logic_not_a_proposition);
 
 #[test]
 fn json_diagnostics_carry_code_path_span_and_help() {

@@ -2,8 +2,9 @@
 //! `pwl`, implications, either-or, equivalence, negation), each small enough that its optimum
 //! is worked out by hand in the comment; whether the LP form was used (no binaries) is checked
 //! where the construct sits on its convex side. Every solve is verified against the model as
-//! written (`solve_json` asserts it). The error tests show what a user sees when a big-M has no
-//! bound to come from, or a strict inequality cannot be enforced.
+//! written (`solve_json` asserts it). What a user sees when a big-M has no bound to come from,
+//! or a strict inequality cannot be enforced, is in `tests/broken/logic_*.json` (snapshots in
+//! `check_errors.rs`).
 
 #[path = "common/models.rs"]
 mod models;
@@ -213,44 +214,4 @@ fn infeasible_logic_is_reported_infeasible() {
              "constraints": { "need": "b or x >= 5", "off": "b == 0" } }"#,
     );
     assert_eq!(s.status, Status::Infeasible);
-}
-
-#[test]
-fn a_big_m_without_a_bound_names_the_variable_and_the_bound_to_add() {
-    let d = diagnostics(
-        r#"{ "name": "nb", "variables": { "open": "binary", "ship": {} },
-             "objective": { "sense": "minimize", "expression": "ship" },
-             "constraints": { "link": "open == 0 => ship <= 0" } }"#,
-    );
-    insta::assert_snapshot!(d);
-}
-
-#[test]
-fn a_strict_inequality_on_a_continuous_expression_says_what_to_write() {
-    let d = diagnostics(
-        r#"{ "name": "st", "variables": { "y": "binary", "x": {"upper": 10} },
-             "objective": { "sense": "minimize", "expression": "x" },
-             "constraints": { "on": "y == 1 => x > 5" } }"#,
-    );
-    insta::assert_snapshot!(d);
-}
-
-#[test]
-fn a_non_binary_variable_is_not_a_proposition() {
-    let d = diagnostics(
-        r#"{ "name": "nl", "variables": { "n": "integer", "x": {"upper": 10} },
-             "objective": { "sense": "minimize", "expression": "x" },
-             "constraints": { "on": "n => x <= 3" } }"#,
-    );
-    insta::assert_snapshot!(d);
-}
-
-#[test]
-fn products_without_a_binary_factor_stay_errors() {
-    let d = diagnostics(
-        r#"{ "name": "xy", "variables": { "x": {"upper": 10}, "y": {"upper": 10} },
-             "objective": { "sense": "minimize", "expression": "x" },
-             "constraints": { "p": "x*y <= 3" } }"#,
-    );
-    insta::assert_snapshot!(d);
 }
