@@ -59,7 +59,7 @@ pub fn always() -> Sink {
 }
 
 /// What a relation or literal amounts to in one instance.
-enum Class {
+pub(super) enum Class {
     /// Holds (or fails) whatever the variables' values: a condition on data, or a relation
     /// that its bounds decide.
     Fixed(bool),
@@ -72,7 +72,7 @@ enum Class {
 impl Emitter<'_, '_> {
     /// Classifies `p` (negated when `neg`): a relation on one binary variable, such as
     /// `open[f] == 0`, is a literal (`1 - open[f]`), so it needs no indicator of its own.
-    fn classify(&mut self, p: &Prop, neg: bool, env: &mut Env) -> EvalResult<Class> {
+    pub(super) fn classify(&mut self, p: &Prop, neg: bool, env: &mut Env) -> EvalResult<Class> {
         match p {
             Prop::Data(c) => Ok(Class::Fixed(self.ev.cond(c, env)? != neg)),
             Prop::Lit(n, _) => {

@@ -5,6 +5,7 @@
 //! is an error that names the variable.
 
 use super::builder::Role;
+use super::logic::Class;
 use super::emit::{Dir, Emitter, Sink};
 use crate::expr::Span;
 use crate::model::eval::{Env, EvalError, EvalResult};
@@ -284,14 +285,14 @@ impl Emitter<'_, '_> {
         };
         let ev = self.ev;
         ev.each_term(terms, env, &mut |p, env| {
-            match p {
-                Prop::Data(c) => {
-                    if ev.cond(c, env)? {
-                        sink.constant += scale;
-                    }
+            match self.classify(p, false, env)? {
+                Class::Fixed(holds) => sink.constant += if holds { scale } else { 0.0 },
+                // A binary (or a relation on one, `y[j] == 1`) counts as itself.
+                Class::Literal(l) => {
+                    sink.constant += scale * l.constant;
+                    sink.terms.extend(l.terms.iter().map(|&(c, k)| (c, scale * k)));
                 }
-                Prop::Lit(n, _) => self.emit(n, scale, Dir::Both, env, sink)?,
-                _ => {
+                Class::Relation => {
                     let d = self.b.binary(Role::Indicator);
                     let on = Sink { terms: vec![(d, 1.0)], ..Default::default() };
                     let off = Sink { terms: vec![(d, -1.0)], quad: Vec::new(), constant: 1.0 };
