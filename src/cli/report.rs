@@ -47,6 +47,8 @@ fn size_json(model: &Model, c: &Compiled) -> Value {
         "constraints": model.constraints.len(),
         "rows": c.num_rows(),
         "nonzeros": c.num_nonzeros(),
+        "auxiliary_columns": c.aux.cols.len(),
+        "auxiliary_rows": c.aux.rows.len(),
     })
 }
 
@@ -62,8 +64,18 @@ pub fn check_ok(model: &Model, c: &Compiled, diags: &Diagnostics, as_json: bool)
     if !diags.0.is_empty() {
         eprintln!("{diags}\n");
     }
+    // Reformulations (abs, logic, …) add columns and rows the user did not write: say so.
+    let added = if c.aux.cols.is_empty() && c.aux.rows.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (reformulations added {} columns and {} rows; `run --explain` lists them)",
+            c.aux.cols.len(),
+            c.aux.rows.len()
+        )
+    };
     out(&format!(
-        "ok: {} is a valid {}: {} columns ({} variables), {} rows ({} constraints), {} non-zeros\n",
+        "ok: {} is a valid {}: {} columns ({} variables), {} rows ({} constraints), {} non-zeros{added}\n",
         model.name,
         kind(c),
         c.num_cols(),

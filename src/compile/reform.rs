@@ -5,8 +5,8 @@
 //! is an error that names the variable.
 
 use super::builder::Role;
-use super::logic::Class;
 use super::emit::{Dir, Emitter, Sink};
+use super::logic::Class;
 use crate::expr::Span;
 use crate::model::eval::{Env, EvalError, EvalResult};
 use crate::model::ir::*;
