@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::data::{atom_of_json, atom_of_text, open_data, read_csv, Filler};
+use super::data::{atom_of_json, atom_of_text, data_number, open_data, read_csv, Filler};
 use super::diag::{Code, Diagnostic, Diagnostics};
 use super::eval::{Env, Eval};
+use super::infinite::Misuse;
 use super::ir::*;
 use super::limits::raise_hint;
 use super::load::{ParamSource, SetSource, Text};
@@ -255,6 +256,7 @@ impl<'f> Builder<'f> {
                     crate::expr::BinOp::Sub => Ok(a - b),
                     crate::expr::BinOp::Mul => Ok(a * b),
                     crate::expr::BinOp::Div => Ok(a / b),
+                    crate::expr::BinOp::Mod => super::eval::modulo(a, b).map_err(|(msg, _)| msg),
                     _ => Err(format!("`{}` is not allowed in a range bound", op.symbol())),
                 }
             }
@@ -451,7 +453,7 @@ impl<'f> Builder<'f> {
             ),
             ParamSource::Values(v) => {
                 let where_ = ".values";
-                match (filler.dims.is_empty(), v.as_f64()) {
+                match (filler.dims.is_empty(), data_number(v)) {
                     (true, Some(x)) => filler.values[0] = x,
                     (true, None) => filler.errors.push(Diagnostic::error(
                         Code::InvalidValue,
@@ -486,7 +488,7 @@ impl<'f> Builder<'f> {
                     Ok(Value::Array(rows)) if rows.first().is_some_and(Value::is_array) && filler.dims.len() > 1 => {
                         filler.rows(&rows)
                     }
-                    Ok(v) if filler.dims.is_empty() => match v.as_f64() {
+                    Ok(v) if filler.dims.is_empty() => match data_number(&v) {
                         Some(x) => filler.values[0] = x,
                         None => filler.errors.push(Diagnostic::error(
                             Code::DataFile,
@@ -569,8 +571,18 @@ impl<'f> Builder<'f> {
                     sums_hit: &hits,
                 };
                 let mut env = Env::new(slots.len());
+                let keys: usize = lp.bindings.iter().map(|b| b.arity).sum();
                 ev.for_each(&lp, &mut env, &mut |env| {
-                    values.push(ev.num(&ir, env, None)?);
+                    let v = ev.num(&ir, env, None)?;
+                    // NaN marks an entry without data: a computed one must not be read so.
+                    if v.is_nan() {
+                        let entry = match keys {
+                            0 => format!("`{}`", self.params[id].name),
+                            _ => format!("`{}[{}]`", self.params[id].name, self.names.show_tuple(&env.atoms[..keys])),
+                        };
+                        return Err(ev.misuse(Misuse::NotANumber(&entry), &[&ir], env, t.ast.span));
+                    }
+                    values.push(v);
                     Ok(())
                 })
             };
@@ -633,14 +645,18 @@ impl<'f> Builder<'f> {
             var.over = over;
             var.slots = std::mem::take(&mut r.slots);
             self.num_sums = r.next_sum_id;
-            if var.kind == VarType::Semicontinuous && def.upper.is_none() {
+            if matches!(var.kind, VarType::Semicontinuous | VarType::Semiinteger) && def.upper.is_none() {
+                let (what, range) = match var.kind {
+                    VarType::Semiinteger => ("semi-integer", "an integer between its bounds"),
+                    _ => ("semi-continuous", "between its bounds"),
+                };
                 self.diags.push(
                     Diagnostic::error(
                         Code::InvalidValue,
                         &def.path,
-                        format!("semi-continuous variable `{}` needs a finite upper bound", var.name),
+                        format!("{what} variable `{}` needs a finite upper bound", var.name),
                     )
-                    .help("a semi-continuous variable is 0 or between its bounds; give \"upper\""),
+                    .help(format!("a {what} variable is 0 or {range}; give \"upper\"")),
                 );
             }
         }
@@ -772,5 +788,6 @@ fn type_word(t: VarType) -> &'static str {
         VarType::Integer => "integer",
         VarType::Binary => "binary",
         VarType::Semicontinuous => "semi-continuous",
+        VarType::Semiinteger => "semi-integer",
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::data::DataAccess;
+use super::data::{infinity, DataAccess};
 use super::diag::{did_you_mean, Code, Diagnostic, Diagnostics};
 use super::limits::{raise_hint, Limits};
 use super::Options;
@@ -74,6 +74,8 @@ pub enum VarType {
     Integer,
     Binary,
     Semicontinuous,
+    /// 0, or an integer between its bounds (HiGHS's semi-integer).
+    Semiinteger,
 }
 
 #[derive(Debug, Clone)]
@@ -305,6 +307,14 @@ impl Loader<'_> {
         }
     }
 
+    /// A data value: a number, or `"inf"` / `"-inf"`.
+    fn data_value(&mut self, v: &Value, path: &str) -> Option<f64> {
+        match infinity(v.as_str().unwrap_or_default()) {
+            Some(x) => Some(x),
+            None => self.number(v, path),
+        }
+    }
+
     fn parse<T>(
         &mut self,
         src: &str,
@@ -515,6 +525,7 @@ impl Loader<'_> {
         };
         match v {
             Value::Number(n) => def.source = ParamSource::Scalar(n.as_f64()?),
+            Value::String(s) if infinity(s).is_some() => def.source = ParamSource::Scalar(infinity(s)?),
             Value::String(s) => {
                 def.source = ParamSource::Expression(self.parse(s, &path, expr::parse_expr_with)?);
             }
@@ -525,7 +536,7 @@ impl Loader<'_> {
                     &["over", "values", "rows", "default", "expression", "file", "keys", "column", "description"],
                 );
                 def.over = self.over(m.get("over"), &path);
-                def.default = m.get("default").and_then(|d| self.number(d, &join(&path, "default")));
+                def.default = m.get("default").and_then(|d| self.data_value(d, &join(&path, "default")));
                 let given: Vec<&str> =
                     ["values", "rows", "expression", "file"].into_iter().filter(|k| m.contains_key(*k)).collect();
                 if given.len() > 1 {
@@ -650,8 +661,9 @@ impl Loader<'_> {
             "integer" | "int" | "general" => VarType::Integer,
             "binary" | "bool" | "boolean" => VarType::Binary,
             "semicontinuous" => VarType::Semicontinuous,
+            "semiinteger" => VarType::Semiinteger,
             _ => {
-                let types = ["continuous", "integer", "binary", "semicontinuous"];
+                let types = ["continuous", "integer", "binary", "semicontinuous", "semiinteger"];
                 let help = did_you_mean(t, types).unwrap_or_else(|| format!("one of: {}", types.join(", ")));
                 self.err(Code::InvalidValue, path, format!("unknown variable type `{t}`")).help = Some(help);
                 return None;

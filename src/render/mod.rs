@@ -115,13 +115,14 @@ fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Re
             )));
         }
     }
-    let semi = f.vars.iter().find(|v| v.kind == VarType::Semicontinuous);
+    let semi = f.vars.iter().find(|v| matches!(v.kind, VarType::Semicontinuous | VarType::Semiinteger));
     match format {
         Format::Ampl if c.hessian.is_some() => {
             Err(Unsupported::new("a quadratic objective (GLPK solves LP and MILP only; use `lp`, `mps` or `pyomo`)"))
         }
         Format::Ampl | Format::Pyomo if semi.is_some() => {
-            Err(Unsupported::new(format!("the semi-continuous variable `{}`", semi.map_or("", |v| v.name.as_str()))))
+            let (kind, name) = semi.map_or(("", ""), |v| (semi_word(v.kind), v.name.as_str()));
+            Err(Unsupported::new(format!("the {kind} variable `{name}`")))
         }
         Format::Pyomo => {
             let ranged = f.constraints.iter().find(|c| {
@@ -138,6 +139,14 @@ fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Re
             }
         }
         _ => Ok(()),
+    }
+}
+
+fn semi_word(kind: VarType) -> &'static str {
+    if kind == VarType::Semiinteger {
+        "semi-integer"
+    } else {
+        "semi-continuous"
     }
 }
 

@@ -174,7 +174,7 @@ pub fn tr(t: &dyn Target, scope: &mut Scope, e: &Expr) -> Out {
                 _ if op.is_comparison() => (p + 1, p + 1),
                 _ => (p, p + 1),
             };
-            if matches!(op, BinOp::Mul | BinOp::Div) && ends_in_sum(lhs) {
+            if matches!(op, BinOp::Mul | BinOp::Div | BinOp::Mod) && ends_in_sum(lhs) {
                 lmin = PREC_ATOM;
             }
             let braced = t.braces() && matches!(op, BinOp::Div | BinOp::Pow);
