@@ -5,6 +5,8 @@
 //! fails past `ParseLimits::max_depth`: deep input is an error, never a stack overflow.
 //! Chains of one level are collected and built by `chain::build` (balanced when long).
 
+pub mod set_def;
+
 use super::ast::*;
 use super::chain::{self, binary};
 use super::lexer::{tokenize, Tok, Token};

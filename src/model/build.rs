@@ -22,6 +22,10 @@ const DATA: Rules = Rules { max_degree: 0, allow_inf: false, context: "parameter
 const BOUND: Rules = Rules { max_degree: 0, allow_inf: true, context: "a bound" };
 const OBJECTIVE: Rules = Rules { max_degree: 2, allow_inf: false, context: "the objective" };
 const CONSTRAINT: Rules = Rules { max_degree: 1, allow_inf: true, context: "a constraint" };
+const SET: Rules = Rules { max_degree: 0, allow_inf: false, context: "a set definition" };
+
+mod derived;
+mod order;
 
 struct Builder<'f> {
     f: &'f Formulation,
@@ -50,8 +54,7 @@ pub fn build(f: &Formulation) -> (Option<Model>, Diagnostics) {
         num_sums: 0,
         used_vars: Vec::new(),
     };
-    b.sets();
-    b.params();
+    b.sets_and_params();
     b.vars();
     let objective = b.objective();
     let constraints = b.constraints();
@@ -103,22 +106,23 @@ impl<'f> Builder<'f> {
 
     // ---------- sets ----------
 
-    fn sets(&mut self) {
-        for def in &self.f.sets {
-            let built = match &def.source {
-                SetSource::List(items) => self.list_set(&def.name, &def.path, items),
-                SetSource::Range(bounds) => self.range_set(&def.name, &bounds.0, &bounds.1),
-                SetSource::File { file, columns } => self.file_set(&def.name, &def.path, file, columns),
-            };
-            let sym = match built {
-                Some(s) => {
-                    self.sets.push(s);
-                    Symbol::Set(self.sets.len() - 1)
-                }
-                None => Symbol::Broken,
-            };
-            self.declare(&def.name, &def.path, sym);
-        }
+    /// Builds and declares the set declared `k`-th (`order` says when).
+    fn set(&mut self, k: usize) {
+        let def = &self.f.sets[k];
+        let built = match &def.source {
+            SetSource::List(items) => self.list_set(&def.name, &def.path, items),
+            SetSource::Range(bounds) => self.range_set(&def.name, &bounds.0, &bounds.1),
+            SetSource::File { file, columns } => self.file_set(&def.name, &def.path, file, columns),
+            SetSource::Derived(term) => self.derived_set(k, term),
+        };
+        let sym = match built {
+            Some(s) => {
+                self.sets.push(s);
+                Symbol::Set(self.sets.len() - 1)
+            }
+            None => Symbol::Broken,
+        };
+        self.declare(&def.name, &def.path, sym);
     }
 
     fn finish_set(&mut self, name: &str, path: &str, arity: usize, elems: Vec<Atom>) -> Option<SetData> {
@@ -406,9 +410,11 @@ impl<'f> Builder<'f> {
         shape
     }
 
-    fn params(&mut self) {
+    /// Builds the parameters `batch` (positions in the formulation), whose sets are built.
+    fn params(&mut self, batch: &[usize]) {
+        let first = self.params.len();
         // Declare all first, so computed parameters may refer to ones declared later.
-        for def in &self.f.params {
+        for def in batch.iter().map(|&k| &self.f.params[k]) {
             let limit = (self.f.limits.param_entries, "param_entries");
             let Some((dims, strides, len)) = self.shape(&def.name, &def.path, &def.over, limit) else { continue };
             let fill = def.default.unwrap_or(f64::NAN);
@@ -426,7 +432,7 @@ impl<'f> Builder<'f> {
             }
         }
         let mut computed = Vec::new();
-        for id in 0..self.params.len() {
+        for id in first..self.params.len() {
             let def = self.param_defs[id];
             match &def.source {
                 ParamSource::Expression(t) => computed.push((id, t)),
@@ -511,6 +517,11 @@ impl<'f> Builder<'f> {
         let shapes = self.shapes();
         let world = World::new(&self.symbols, &self.sets, &shapes, &self.names);
         // Resolve each expression, then evaluate in dependency order.
+        // Parameters of earlier batches and data are done; this batch's computed ones are not.
+        let mut done = vec![true; self.params.len()];
+        for (id, _) in &computed {
+            done[*id] = false;
+        }
         let mut pending = Vec::new();
         for (id, t) in computed {
             let def = self.param_defs[id];
@@ -534,8 +545,7 @@ impl<'f> Builder<'f> {
                 pending.push((id, t, lp, ir, deps, slots));
             }
         }
-        let mut done: Vec<bool> =
-            (0..self.params.len()).map(|p| !matches!(self.param_defs[p].source, ParamSource::Expression(_))).collect();
+
         while !pending.is_empty() {
             let ready = pending.iter().position(|(id, _, _, _, deps, _)| deps.iter().all(|d| done[*d] || d == id));
             let Some(k) = ready else {
