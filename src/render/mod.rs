@@ -108,6 +108,12 @@ fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Re
         }
     }
     if format == Format::Ampl {
+        if let Some(p) = m.params.iter().find(|p| p.values.iter().any(|v| v.is_infinite())) {
+            return Err(Unsupported::new(format!(
+                "the infinite data of `{}` (GLPK reads Infinity as the largest number, and overflows on it)",
+                p.name
+            )));
+        }
         if let Some(long) = escape::mathprog_too_long(m) {
             return Err(Unsupported::new(format!(
                 "the element {long:?} (GLPK takes at most {} characters in a string, escapes counted)",

@@ -34,6 +34,14 @@ impl<'f> Builder<'f> {
     pub(super) fn derived_set(&mut self, k: usize, t: &'f Text<SetTerm>) -> Option<SetData> {
         let def = &self.f.sets[k];
         for (name, span) in set_refs(&def.source) {
+            if self.f.vars.iter().any(|v| v.name == name) {
+                self.diags.push(
+                    Diagnostic::error(Code::WrongKind, &t.path, format!("variables cannot appear in {}", SET.context))
+                        .at(&t.src, span)
+                        .help("a set is data: its definition uses sets and parameters only"),
+                );
+                return None;
+            }
             let Some(at) = self.f.sets.iter().position(|s| s.name == name) else { continue };
             if at < k {
                 continue;
