@@ -191,3 +191,74 @@ impl Display for SetTerm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::{parse_set_with, ParseLimits};
+    use super::*;
+
+    fn parse(src: &str) -> Result<SetTerm, ParseError> {
+        parse_set_with(src, &ParseLimits::default())
+    }
+
+    #[test]
+    fn a_builder_without_a_head_binds_every_index() {
+        let t = parse("{i in N, j in N: i != j}").unwrap();
+        let SetTermKind::Builder { head: None, over } = &t.kind else { panic!("{t:?}") };
+        assert_eq!(over.bindings.len(), 2);
+        assert!(over.filter.is_some());
+        assert_eq!(t.to_string(), "{i in N, j in N: i != j}");
+    }
+
+    #[test]
+    fn a_head_reorders_or_projects_the_tuple() {
+        let t = parse("{(j,i) : (i,j) in Arcs}").unwrap();
+        let SetTermKind::Builder { head: Some(head), over } = &t.kind else { panic!("{t:?}") };
+        assert_eq!(head.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["j", "i"]);
+        assert_eq!(over.bindings[0].names.len(), 2);
+        let t = parse("{i : (i,j) in Arcs: j != 's'}").unwrap();
+        assert_eq!(t.to_string(), "{i : (i,j) in Arcs: j != 's'}");
+    }
+
+    #[test]
+    fn inter_binds_tighter_than_union_and_diff_which_read_left_to_right() {
+        let t = parse("A union B inter C").unwrap();
+        let SetTermKind::Op { op: SetOp::Union, rhs, .. } = &t.kind else { panic!("{t:?}") };
+        assert!(matches!(rhs.kind, SetTermKind::Op { op: SetOp::Inter, .. }));
+        let t = parse("A diff B union C").unwrap();
+        let SetTermKind::Op { op: SetOp::Union, lhs, .. } = &t.kind else { panic!("{t:?}") };
+        assert!(matches!(lhs.kind, SetTermKind::Op { op: SetOp::Diff, .. }));
+        for src in ["A diff (B union C)", "(A union B) inter C", "Arcs union {(j,i) : (i,j) in Arcs}"] {
+            assert_eq!(parse(src).unwrap().to_string(), src);
+            assert_eq!(parse(&parse(src).unwrap().to_string()).unwrap(), parse(src).unwrap(), "{src}");
+        }
+    }
+
+    #[test]
+    fn set_definitions_are_told_apart_from_ranges() {
+        assert!(looks_like_set_term("{t in 1..T: t mod 2 == 0}"));
+        assert!(looks_like_set_term("A union B"));
+        assert!(looks_like_set_term("Inner diff Outer"));
+        assert!(!looks_like_set_term("1..N"));
+        assert!(!looks_like_set_term("unions..12"));
+    }
+
+    #[test]
+    fn unfinished_definitions_are_errors_at_the_place() {
+        let e = parse("{i in N: i != 'a'").unwrap_err();
+        assert!(e.message.contains("expected `}` to close the set-builder"), "{e:?}");
+        let e = parse("A union").unwrap_err();
+        assert!(e.message.starts_with("expected a set"), "{e:?}");
+        assert_eq!(e.span.start, 7);
+        let e = parse("A union B C").unwrap_err();
+        assert!(e.message.contains("expected the end"), "{e:?}");
+    }
+
+    #[test]
+    fn a_long_chain_stops_at_the_depth_limit() {
+        let limits = ParseLimits { max_depth: 8, ..ParseLimits::default() };
+        let chain = vec!["A"; 9].join(" union ");
+        assert!(parse_set_with(&chain, &limits).unwrap_err().message.contains("nests deeper than 8"));
+        assert!(parse_set_with(&vec!["A"; 8].join(" union "), &limits).is_ok());
+    }
+}

@@ -12,7 +12,7 @@ use super::super::limits::raise_hint;
 use super::super::load::Text;
 use super::super::resolve::{Resolver, Symbol, World};
 use super::super::sets::{Atom, SetData};
-use super::order::set_refs;
+use super::order::{set_refs, Ref};
 use super::{Builder, SET};
 use crate::expr::{Indexing, SetOp, SetTerm, SetTermKind, Span};
 use crate::model::diag::{did_you_mean, Code, Diagnostic};
@@ -33,7 +33,10 @@ impl<'f> Builder<'f> {
     /// The set declared `k`-th, defined by `t`; it may use the sets declared before it.
     pub(super) fn derived_set(&mut self, k: usize, t: &'f Text<SetTerm>) -> Option<SetData> {
         let def = &self.f.sets[k];
-        for (name, span) in set_refs(&def.source) {
+        let refs = set_refs(&def.source);
+        let bound = |name: &str| refs.iter().any(|r| r.bound && r.name == name);
+        // The resolver reports an index named like a declared element.
+        for &Ref { name, span, .. } in refs.iter().filter(|r| !r.bound && !bound(r.name)) {
             if self.f.vars.iter().any(|v| v.name == name) {
                 self.diags.push(
                     Diagnostic::error(Code::WrongKind, &t.path, format!("variables cannot appear in {}", SET.context))

@@ -21,8 +21,8 @@ impl Builder<'_> {
         loop {
             // Sets in order, up to the first that reads a parameter still without data.
             while let Some(def) = f.sets.get(next_set) {
-                let waits = set_refs(&def.source).iter().any(|(n, _)| {
-                    param_names.contains(n) && pending.iter().any(|&p| f.params[p].name == *n)
+                let waits = set_refs(&def.source).iter().any(|r| {
+                    !r.bound && param_names.contains(r.name) && pending.iter().any(|&p| f.params[p].name == r.name)
                 });
                 if waits {
                     break;
@@ -38,9 +38,9 @@ impl Builder<'_> {
             }
             let Some(def) = f.sets.get(next_set) else { break };
             // The set reads a parameter that needs this set (or a later one) first.
-            let (name, span) = set_refs(&def.source)
+            let Ref { name, span, .. } = set_refs(&def.source)
                 .into_iter()
-                .find(|(n, _)| pending.iter().any(|&p| f.params[p].name == *n))
+                .find(|r| !r.bound && pending.iter().any(|&p| f.params[p].name == r.name))
                 .expect("the set waits for a pending parameter");
             let src = match &def.source {
                 SetSource::Derived(t) => t.src.as_str(),
@@ -97,6 +97,13 @@ impl Builder<'_> {
     }
 }
 
+/// A name a definition mentions, with where; `bound` when it is an index it binds.
+pub(super) struct Ref<'a> {
+    pub name: &'a str,
+    pub span: Span,
+    pub bound: bool,
+}
+
 /// Names a parameter's definition reads: the sets of its `over` and what its expression names.
 fn param_refs(def: &ParamDef) -> Vec<&str> {
     let mut out = Vec::new();
@@ -106,11 +113,11 @@ fn param_refs(def: &ParamDef) -> Vec<&str> {
     if let ParamSource::Expression(t) = &def.source {
         expr_refs(&t.ast, &mut out);
     }
-    out.into_iter().map(|(n, _)| n).collect()
+    out.into_iter().filter(|r| !r.bound).map(|r| r.name).collect()
 }
 
-/// Names a set's definition reads, with where (derived sets only; the others read none).
-pub(super) fn set_refs(source: &SetSource) -> Vec<(&str, Span)> {
+/// Names a set's definition mentions (derived sets only; the others read none).
+pub(super) fn set_refs(source: &SetSource) -> Vec<Ref<'_>> {
     let mut out = Vec::new();
     if let SetSource::Derived(t) = source {
         term_refs(&t.ast, &mut out);
@@ -118,11 +125,12 @@ pub(super) fn set_refs(source: &SetSource) -> Vec<(&str, Span)> {
     out
 }
 
-/// Every name a tree mentions (sets, parameters, variables, indices), with its span. Index
-/// names never equal declared names, so a declared name found here is a reference to it.
-fn term_refs<'a>(t: &'a SetTerm, out: &mut Vec<(&'a str, Span)>) {
+/// Every name a tree mentions (sets, parameters, variables, indices), with its span. A name
+/// that is not bound here and equals a declared name refers to it (index names may not
+/// reuse declared names).
+fn term_refs<'a>(t: &'a SetTerm, out: &mut Vec<Ref<'a>>) {
     match &t.kind {
-        SetTermKind::Named(n) => out.push((n, t.span)),
+        SetTermKind::Named(n) => out.push(Ref { name: n, span: t.span, bound: false }),
         SetTermKind::Builder { over, .. } => indexing_refs(over, out),
         SetTermKind::Op { lhs, rhs, .. } => {
             term_refs(lhs, out);
@@ -131,18 +139,19 @@ fn term_refs<'a>(t: &'a SetTerm, out: &mut Vec<(&'a str, Span)>) {
     }
 }
 
-fn indexing_refs<'a>(ix: &'a Indexing, out: &mut Vec<(&'a str, Span)>) {
+fn indexing_refs<'a>(ix: &'a Indexing, out: &mut Vec<Ref<'a>>) {
     for b in &ix.bindings {
         set_expr_refs(&b.set, out);
+        out.extend(b.names.iter().map(|(n, span)| Ref { name: n, span: *span, bound: true }));
     }
     if let Some(f) = &ix.filter {
         expr_refs(f, out);
     }
 }
 
-fn set_expr_refs<'a>(s: &'a SetExpr, out: &mut Vec<(&'a str, Span)>) {
+fn set_expr_refs<'a>(s: &'a SetExpr, out: &mut Vec<Ref<'a>>) {
     match &s.kind {
-        SetKind::Named(n) => out.push((n, s.span)),
+        SetKind::Named(n) => out.push(Ref { name: n, span: s.span, bound: false }),
         SetKind::Range(lo, hi) => {
             expr_refs(lo, out);
             expr_refs(hi, out);
@@ -150,12 +159,12 @@ fn set_expr_refs<'a>(s: &'a SetExpr, out: &mut Vec<(&'a str, Span)>) {
     }
 }
 
-fn expr_refs<'a>(e: &'a Expr, out: &mut Vec<(&'a str, Span)>) {
+fn expr_refs<'a>(e: &'a Expr, out: &mut Vec<Ref<'a>>) {
     match &e.kind {
         ExprKind::Num(_) | ExprKind::Str(_) | ExprKind::Inf => {}
-        ExprKind::Name(n) => out.push((n, e.span)),
+        ExprKind::Name(n) => out.push(Ref { name: n, span: e.span, bound: false }),
         ExprKind::Index { name, name_span, args } => {
-            out.push((name, *name_span));
+            out.push(Ref { name, span: *name_span, bound: false });
             args.iter().for_each(|a| expr_refs(a, out));
         }
         ExprKind::Call { args, .. } => args.iter().for_each(|a| expr_refs(a, out)),
