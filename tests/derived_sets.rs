@@ -35,7 +35,14 @@ impl Solved {
     }
 
     fn param(&self, name: &str) -> &[f64] {
-        &self.checked.model.params.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no parameter {name}")).values
+        &self
+            .checked
+            .model
+            .params
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no parameter {name}"))
+            .values
     }
 }
 
@@ -188,11 +195,17 @@ fn an_index_outside_a_filtered_over_is_the_usual_not_in_set_error() {
 #[test]
 fn a_filter_in_over_goes_in_its_last_item_names_its_indices_and_its_set_name_is_free() {
     let d = errors(&FILTERED_OVER.replace(r#"["i in N", "j in N: i != j"]"#, r#"["i in N: i != 'a'", "j in N"]"#));
-    assert!(has(&d, Code::InvalidValue, "variables.x.over[0]", "only the last item of `over` may have a filter"), "{d}");
+    assert!(
+        has(&d, Code::InvalidValue, "variables.x.over[0]", "only the last item of `over` may have a filter"),
+        "{d}"
+    );
     let d = errors(&FILTERED_OVER.replace(r#"["i in N", "j in N: i != j"]"#, r#"["N", "N: 1 > 0"]"#));
     assert!(has(&d, Code::InvalidValue, "variables.x.over", "a filtered `over` must name its indices"), "{d}");
     let d = errors(&FILTERED_OVER.replace(r#""N": ["a", "b", "c"]"#, r#""N": ["a", "b", "c"], "x_over": ["a"]"#));
-    assert!(has(&d, Code::DuplicateName, "variables.x.over", "declares the set `x_over`, but that name is taken"), "{d}");
+    assert!(
+        has(&d, Code::DuplicateName, "variables.x.over", "declares the set `x_over`, but that name is taken"),
+        "{d}"
+    );
 }
 
 // ---------- set definition errors ----------
@@ -209,7 +222,12 @@ fn set_definitions_name_what_they_cannot_use() {
     assert!(has(&d, Code::UnknownName, "sets.Arcs", "unknown set `M`"), "{d}");
     let d = errors(&model(r#""Pairs": "{i in N, j in N}", "U": "N union Pairs", "Q": ["a"]"#));
     assert!(
-        has(&d, Code::IndexCount, "sets.U", "`N` has elements of 1 item and `Pairs` of 2 items: `union` needs both alike"),
+        has(
+            &d,
+            Code::IndexCount,
+            "sets.U",
+            "`N` has elements of 1 item and `Pairs` of 2 items: `union` needs both alike"
+        ),
         "{d}"
     );
     let d = errors(&model(r#""S": "S union N", "L": "N union Q", "Q": ["a"]"#));
@@ -295,7 +313,10 @@ fn mod_by_zero_and_mod_of_a_variable_are_errors() {
     let d = errors(&model("x <= h mod 2"));
     assert!(has(&d, Code::Arithmetic, "constraints.c", "`mod` takes integers, found 2.5"), "{d}");
     let d = errors(&model("x mod 2 <= 1"));
-    assert!(has(&d, Code::NonLinear, "constraints.c", "`x mod 2` is non-linear: `mod` of an expression with variables"), "{d}");
+    assert!(
+        has(&d, Code::NonLinear, "constraints.c", "`x mod 2` is non-linear: `mod` of an expression with variables"),
+        "{d}"
+    );
 }
 
 // ---------- infinite data ----------
@@ -340,17 +361,38 @@ fn infinite_data_in_a_coefficient_or_in_arithmetic_that_has_no_value_is_an_error
     };
     let plain = "sum{p in A} x[p]";
     let d = errors(&model("", "sum{p in A} cap[p]*x[p]", "x[p] <= 3"));
-    assert!(has(&d, Code::Arithmetic, "objective.expression", "`cap[a]` is inf, so the coefficient of a variable here is infinite"), "{d}");
+    assert!(
+        has(
+            &d,
+            Code::Arithmetic,
+            "objective.expression",
+            "`cap[a]` is inf, so the coefficient of a variable here is infinite"
+        ),
+        "{d}"
+    );
     let d = errors(&model("", plain, "x[p] / cap[p] <= 3"));
     assert!(has(&d, Code::Arithmetic, "constraints.c.expression", "`cap[a]` is inf, so the coefficient"), "{d}");
     let d = errors(&model("", plain, "x[p] + cap[p] <= cap[p]"));
     assert!(
-        has(&d, Code::Arithmetic, "constraints.c.expression", "a side of this constraint is not a number: `cap[a]` is inf"),
+        has(
+            &d,
+            Code::Arithmetic,
+            "constraints.c.expression",
+            "a side of this constraint is not a number: `cap[a]` is inf"
+        ),
         "{d}"
     );
     assert!(d.to_string().contains("(in c[a])"), "{d}");
     let d = errors(&model("", plain, "x[p] >= cap[p]"));
-    assert!(has(&d, Code::Arithmetic, "constraints.c.expression", "the lower limit of this constraint is inf (`cap[a]` is inf)"), "{d}");
+    assert!(
+        has(
+            &d,
+            Code::Arithmetic,
+            "constraints.c.expression",
+            "the lower limit of this constraint is inf (`cap[a]` is inf)"
+        ),
+        "{d}"
+    );
     let d = errors(&model(r#", "gap": { "over": ["p in A"], "expression": "cap[p] - cap[p]" }"#, plain, "x[p] <= 3"));
     assert!(has(&d, Code::Arithmetic, "parameters.gap.expression", "`gap[a]` is not a number: `cap[a]` is inf"), "{d}");
     let d = errors(&model("", &format!("{plain} + sum{{p in A}} cap[p]"), "x[p] <= 3"));
@@ -375,7 +417,9 @@ fn a_semi_integer_variable_is_zero_or_an_integer_between_its_bounds() {
     assert_close(run("max", "z <= 2.9").objective, 0.0);
     assert_close(run("max", "z <= 100").objective, 7.0);
     // The spelling without a hyphen is the same type.
-    let s = solve_json(&SEMI_INTEGER.replace("semi-integer", "semiinteger").replace("SENSE", "min").replace("LIMIT", "z >= 1"));
+    let s = solve_json(
+        &SEMI_INTEGER.replace("semi-integer", "semiinteger").replace("SENSE", "min").replace("LIMIT", "z >= 1"),
+    );
     assert_close(s.objective, 3.0);
 }
 

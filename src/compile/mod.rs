@@ -195,7 +195,8 @@ fn semi_upper_finite(model: &Model, var: &crate::model::Var, col_upper: &[f64], 
     }
     if let Some(col) = (var.offset..var.offset + var.len).find(|&c| !col_upper[c].is_finite()) {
         let what = if kind == VarType::Semiinteger { "semi-integer" } else { "semi-continuous" };
-        let msg = format!("{what} variable `{}` needs a finite upper bound, found {}", model.col_name(col), col_upper[col]);
+        let msg =
+            format!("{what} variable `{}` needs a finite upper bound, found {}", model.col_name(col), col_upper[col]);
         diags.push(
             Diagnostic::error(Code::InvalidValue, &upper.path, msg)
                 .at(&upper.src, whole(&upper.src))
@@ -218,8 +219,11 @@ fn objective(model: &Model, hits: &[Cell<bool>], out: &mut Compiled, diags: &mut
         && sink.terms.iter().all(|t| t.1.is_finite())
         && sink.quad.iter().all(|q| q.2.is_finite());
     if !finite {
-        let misuse =
-            if sink.constant.is_nan() { Misuse::NotANumber("the objective") } else { Misuse::Infinite("the objective") };
+        let misuse = if sink.constant.is_nan() {
+            Misuse::NotANumber("the objective")
+        } else {
+            Misuse::Infinite("the objective")
+        };
         let e = ev.misuse(misuse, &[&obj.expr.ir], &mut Env::new(obj.slots.len()), whole(&obj.expr.src));
         diags.push(eval_diag(*e, &obj.expr.path, &obj.expr.src));
         return;

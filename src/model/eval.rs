@@ -237,7 +237,8 @@ impl<'m> Eval<'m> {
             Cond::Cmp(op, a, b, span) => {
                 let (va, vb) = (self.val(a, env)?, self.val(b, env)?);
                 if matches!(va, Value::Num(v) if v.is_nan()) || matches!(vb, Value::Num(v) if v.is_nan()) {
-                    let roots: Vec<&Num> = [a, b].into_iter().filter_map(|v| if let Val::Num(n) = v { Some(n) } else { None }).collect();
+                    let roots: Vec<&Num> =
+                        [a, b].into_iter().filter_map(|v| if let Val::Num(n) = v { Some(n) } else { None }).collect();
                     return Err(self.misuse(Misuse::NotANumber("a side of this comparison"), &roots, env, *span));
                 }
                 let (a, b) = (va, vb);
@@ -452,10 +453,7 @@ pub fn modulo(a: f64, b: f64) -> Result<f64, (String, String)> {
         ));
     }
     if b == 0.0 {
-        return Err((
-            "`mod` by zero".into(),
-            "the divisor evaluates to 0; guard it with a filter or `if`".into(),
-        ));
+        return Err(("`mod` by zero".into(), "the divisor evaluates to 0; guard it with a filter or `if`".into()));
     }
     let (a, b) = (a as i64, b as i64);
     let r = a % b;

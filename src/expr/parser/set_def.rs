@@ -30,8 +30,15 @@ pub enum SetTermKind {
     /// A declared set.
     Named(String),
     /// `{head : indexing}`; without a head, the tuple of every index the indexing binds.
-    Builder { head: Option<Vec<(String, Span)>>, over: Indexing },
-    Op { op: SetOp, lhs: Box<SetTerm>, rhs: Box<SetTerm> },
+    Builder {
+        head: Option<Vec<(String, Span)>>,
+        over: Indexing,
+    },
+    Op {
+        op: SetOp,
+        lhs: Box<SetTerm>,
+        rhs: Box<SetTerm>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,8 +264,8 @@ mod tests {
     #[test]
     fn a_long_chain_stops_at_the_depth_limit() {
         let limits = ParseLimits { max_depth: 8, ..ParseLimits::default() };
-        let chain = vec!["A"; 9].join(" union ");
+        let chain = ["A"; 9].join(" union ");
         assert!(parse_set_with(&chain, &limits).unwrap_err().message.contains("nests deeper than 8"));
-        assert!(parse_set_with(&vec!["A"; 8].join(" union "), &limits).is_ok());
+        assert!(parse_set_with(&["A"; 8].join(" union "), &limits).is_ok());
     }
 }

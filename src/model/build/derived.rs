@@ -174,7 +174,14 @@ impl<'f> Builder<'f> {
         let mut seen: Option<HashSet<Vec<Atom>>> = head.map(|_| HashSet::new());
         let limit = self.f.limits.set_size;
         let hits = vec![Cell::new(false); self.num_sums];
-        let ev = Eval { names: &self.names, sets: &self.sets, params: &self.params, vars: &[], slots: &slots, sums_hit: &hits };
+        let ev = Eval {
+            names: &self.names,
+            sets: &self.sets,
+            params: &self.params,
+            vars: &[],
+            slots: &slots,
+            sums_hit: &hits,
+        };
         let mut elems = Vec::new();
         let mut count = 0usize;
         let mut env = Env::new(slots.len());
