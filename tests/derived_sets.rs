@@ -271,7 +271,7 @@ fn mod_wraps_an_index_around_and_rounds_the_quotient_down() {
              "variables": { "x": { "over": ["t in S"], "upper": "t" }, "y": { "over": ["S"] } },
              "objective": { "sense": "max", "expression": "sum{s in S} s * y[s]" },
              "constraints": { "link": { "forall": "s in S", "expression": "y[s] <= x[(s mod card(S)) + 1]" },
-                              "pct": "sum{s in S: s % 2 == 1} y[s] >= 0" } }"#,
+                              "odd": "sum{s in S: s mod 2 == 1} y[s] >= 0" } }"#,
     );
     assert_close(s.objective, 45.0);
     assert_close(s.value("y[5]"), 1.0);
@@ -291,7 +291,8 @@ fn mod_parses_at_the_precedence_of_times_and_prints_back() {
     assert_eq!(rhs.to_string(), "b mod c*d");
     assert_eq!(parse_expr("a mod (b * c)").unwrap().to_string(), "a mod (b*c)");
     assert_eq!(parse_expr("(sum{i in I} x[i]) mod 2").unwrap().to_string(), "(sum{i in I} x[i]) mod 2");
-    assert_eq!(parse_expr("t % 7").unwrap(), parse_expr("t mod 7").unwrap());
+    // `%` is no `mod`: in word problems (and LLM answers) it means per cent.
+    assert!(parse_expr("t % 7").is_err());
     // A long chain is balanced, but never across a `mod`: it keeps the left-to-right value.
     let src = format!("{} mod 7 * 2", vec!["2"; 20].join("*"));
     let e = parse_expr(&src).unwrap();

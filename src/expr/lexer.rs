@@ -125,8 +125,6 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
                 // A single `=` is what people and LLMs often write for equality.
                 b'=' => (Tok::EqEq, 1),
                 b'!' => (Tok::Ident("not".into()), 1),
-                // Python's and C's spelling of `mod`.
-                b'%' => (Tok::Ident("mod".into()), 1),
                 b'\'' | b'"' => {
                     let end = src[i + 1..].find(c as char).ok_or_else(|| {
                         ParseError::new("unterminated element literal", Span::new(start, bytes.len()))
