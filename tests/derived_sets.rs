@@ -324,24 +324,27 @@ fn mod_by_zero_and_mod_of_a_variable_are_errors() {
 
 #[test]
 fn infinite_data_leaves_bounds_and_constraint_sides_open() {
-    // cap[a] = inf leaves x[a] unbounded above (its bound, its row of `cap`, `open` and
-    // `scaled`); cap[b] = 5 binds, so `mix` gives x[b] = 5, x[a] = 12.5. `low` = -inf frees y,
+    // cap[a] = inf (given, computed or by default) leaves x[a] unbounded above (its bound, its
+    // rows of `cap` and `limit`, `open` and `scaled`); cap[b] = 5 binds, so `mix` gives x[b] = 5, x[a] = 12.5. `low` = -inf frees y,
     // which only `floor` bounds: y = -3. Max x[a] + x[b] - y = 12.5 + 5 + 3 = 20.5.
     let s = solve_json(
         r#"{ "sets": { "A": ["a", "b"] },
              "parameters": { "cap": { "over": ["A"], "values": { "a": "inf", "b": 5 } },
-                             "row_cap": { "over": ["A"], "rows": [["b", 5]], "default": "inf" },
+                             "row_cap": { "over": ["p in A"], "expression": "if p == 'b' then 5 else inf" },
+                             "limit": { "over": ["A"], "rows": [["b", 5]], "default": "inf" },
                              "big": "inf", "low": "-inf" },
              "variables": { "x": { "over": ["p in A"], "upper": "cap[p]" }, "y": { "lower": "low" } },
              "objective": { "sense": "max", "expression": "sum{p in A} x[p] - y" },
              "constraints": { "cap": { "forall": "p in A", "expression": "x[p] <= row_cap[p]" },
                               "mix": "2*x['a'] + x['b'] <= 30", "open": "x['a'] <= big", "floor": "y >= -3",
+                              "limit": { "forall": "p in A", "expression": "x[p] <= limit[p]" },
                               "scaled": "x['a'] <= 2 * big + 1" } }"#,
     );
     assert_eq!(s.status, Status::Optimal);
     assert_close(s.objective, 20.5);
     assert_close(s.value("x[a]"), 12.5);
     assert_eq!(s.param("row_cap"), [f64::INFINITY, 5.0]);
+    assert_eq!(s.param("limit"), [f64::INFINITY, 5.0]);
     // The instance: x[a] has no upper bound and the rows of cap[a] and `open` are open above.
     let c = &s.checked.compiled;
     assert_eq!(c.col_upper[0], f64::INFINITY);

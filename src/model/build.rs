@@ -18,11 +18,13 @@ use super::sets::{Atom, Interner, SetData};
 use super::*;
 use crate::expr::{Binding, Expr, ExprKind, RelOp, SetKind};
 
-const DATA: Rules = Rules { max_degree: 0, allow_inf: false, context: "parameter data" };
+// Data may be infinite (`"cap": "inf"`), so computed data may say `inf` too; what it cannot
+// be is NaN (checked as each entry is computed) or a coefficient (checked as rows are emitted).
+const DATA: Rules = Rules { max_degree: 0, allow_inf: true, context: "parameter data" };
 const BOUND: Rules = Rules { max_degree: 0, allow_inf: true, context: "a bound" };
 const OBJECTIVE: Rules = Rules { max_degree: 2, allow_inf: false, context: "the objective" };
 const CONSTRAINT: Rules = Rules { max_degree: 1, allow_inf: true, context: "a constraint" };
-const SET: Rules = Rules { max_degree: 0, allow_inf: false, context: "a set definition" };
+const SET: Rules = Rules { max_degree: 0, allow_inf: true, context: "a set definition" };
 
 mod derived;
 mod order;
