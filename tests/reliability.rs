@@ -65,8 +65,8 @@ fn load_errors_are_fatal_in_check_run_and_render() {
             .into(),
     ));
     cases.push((
-        "filter_in_over".into(),
-        r#"{"sets":{"I":[1,2,3]},"variables":{"x":{"over":["i in I: i > 1"],"upper":5}},"objective":{"sense":"maximize","expression":"sum{i in I} x[i]"},"constraints":{}}"#
+        "filter_before_the_last_item_of_over".into(),
+        r#"{"sets":{"I":[1,2,3]},"variables":{"x":{"over":["i in I: i > 1", "j in I"],"upper":5}},"objective":{"sense":"maximize","expression":"sum{i in I, j in I} x[i,j]"},"constraints":{}}"#
             .into(),
     ));
     cases.push((

@@ -94,9 +94,10 @@ fn lp_and_mps_read_back_by_highs_solve_the_same() {
     }
 }
 
-/// GLPK solves LP and MILP; it has no QP and no semi-continuous variables.
+/// GLPK solves LP and MILP; it has no QP and no semi-continuous or semi-integer variables.
 fn glpk_can_solve(e: &Example) -> bool {
-    e.c.hessian.is_none() && !e.c.integrality.contains(&optform::compile::SEMI_CONTINUOUS)
+    use optform::compile::{SEMI_CONTINUOUS, SEMI_INTEGER};
+    e.c.hessian.is_none() && !e.c.integrality.iter().any(|k| [SEMI_CONTINUOUS, SEMI_INTEGER].contains(k))
 }
 
 #[test]

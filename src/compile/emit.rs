@@ -2,6 +2,7 @@
 
 use crate::expr::Span;
 use crate::model::eval::{Env, Eval, EvalResult};
+use crate::model::infinite::{has_vars, Misuse};
 use crate::model::ir::*;
 
 use super::builder::Builder;
@@ -126,6 +127,9 @@ impl Emitter<'_, '_> {
             Num::Mul(data, b) => {
                 let k = ev.num(data, env, None)?;
                 if k != 0.0 {
+                    if !k.is_finite() && has_vars(b) {
+                        return Err(ev.misuse(Misuse::Coefficient, &[data], env, Span::default()));
+                    }
                     self.emit(b, scale * k, dir, env, sink)?;
                 }
             }
@@ -133,6 +137,9 @@ impl Emitter<'_, '_> {
                 let d = ev.num(data, env, None)?;
                 if d == 0.0 {
                     return Err(division_by_zero(*span));
+                }
+                if !d.is_finite() && has_vars(a) {
+                    return Err(ev.misuse(Misuse::Coefficient, &[data], env, *span));
                 }
                 self.emit(a, scale / d, dir, env, sink)?;
             }
@@ -239,6 +246,7 @@ pub fn each_sum(n: &Num, f: &mut dyn FnMut(usize, Span)) {
         | Num::Quad(a, b)
         | Num::Div(a, b, _)
         | Num::Pow(a, b, _)
+        | Num::Mod(a, b, _)
         | Num::If(_, a, b) => {
             each_sum(a, f);
             each_sum(b, f);

@@ -12,6 +12,7 @@ use std::cell::Cell;
 
 use crate::expr::RelOp;
 use crate::model::eval::{Env, Eval, EvalError, EvalResult};
+use crate::model::infinite::{bound_misuse, row_misuse, Misuse};
 use crate::model::ir::*;
 use crate::model::sets::Atom;
 use crate::model::{Code, Diagnostic, Diagnostics, Model, Sense, VarType};
@@ -23,6 +24,8 @@ use emit::{Dir, Emitter, Sink};
 pub const CONTINUOUS: i32 = 0;
 pub const INTEGER: i32 = 1;
 pub const SEMI_CONTINUOUS: i32 = 2;
+/// 0, or an integer in [lower, upper].
+pub const SEMI_INTEGER: i32 = 3;
 
 /// Lower triangle of the objective Hessian `Q` (objective `c'x + ½ x'Qx`), column-wise.
 #[derive(Debug, Clone, Default)]
@@ -163,6 +166,11 @@ fn key_arity(c: &crate::model::Constraint) -> usize {
     c.forall.as_ref().map_or(0, |f| f.ir.bindings.iter().map(|b| b.arity).sum())
 }
 
+/// The span of a whole expression, for an error about its value as a whole.
+fn whole(src: &str) -> crate::expr::Span {
+    crate::expr::Span::new(0, src.len())
+}
+
 /// Where an instantiation error was found.
 pub(crate) fn eval_diag(e: EvalError, path: &str, src: &str) -> Diagnostic {
     let EvalError { code, message, span, help } = e;
@@ -242,6 +250,7 @@ fn columns(model: &Model, hits: &[Cell<bool>], b: &mut Builder, diags: &mut Diag
             VarType::Continuous => CONTINUOUS,
             VarType::Integer | VarType::Binary => INTEGER,
             VarType::Semicontinuous => SEMI_CONTINUOUS,
+            VarType::Semiinteger => SEMI_INTEGER,
         };
         out.integrality[range.clone()].fill(kind);
         if var.kind == VarType::Binary {
@@ -256,15 +265,22 @@ fn columns(model: &Model, hits: &[Cell<bool>], b: &mut Builder, diags: &mut Diag
                 _ => v,
             };
             let target = if lower { &mut out.lower } else { &mut out.upper };
-            if let Num::Const(v) = b.ir {
-                target[range.clone()].fill(narrow(v));
-                continue;
-            }
             let ev = evaluator(model, &var.slots, hits);
             let mut env = Env::new(var.slots.len());
+            if let Num::Const(v) = b.ir {
+                match bound_misuse(v, lower, || var.name.clone()) {
+                    Some(m) => diags.push(eval_diag(*ev.misuse(m, &[], &mut env, whole(&b.src)), &b.path, &b.src)),
+                    None => target[range.clone()].fill(narrow(v)),
+                }
+                continue;
+            }
             let mut col = var.offset;
             let res = ev.for_each(&var.over, &mut env, &mut |env| {
-                target[col] = narrow(ev.num(&b.ir, env, None)?);
+                let v = ev.num(&b.ir, env, None)?;
+                if let Some(m) = bound_misuse(v, lower, || model.col_name(col)) {
+                    return Err(ev.misuse(m, &[&b.ir], env, whole(&b.src)));
+                }
+                target[col] = narrow(v);
                 col += 1;
                 Ok(())
             });
@@ -272,6 +288,26 @@ fn columns(model: &Model, hits: &[Cell<bool>], b: &mut Builder, diags: &mut Diag
                 diags.push(eval_diag(*e, &b.path, &b.src));
             }
         }
+        semi_upper_finite(model, var, &out.upper, diags);
+    }
+}
+
+/// A semi-continuous or semi-integer column is 0 or in [lower, upper]: HiGHS needs the upper
+/// bound finite (an infinite one is reported here rather than rejected by the solver).
+fn semi_upper_finite(model: &Model, var: &crate::model::Var, col_upper: &[f64], diags: &mut Diagnostics) {
+    let (kind, Some(upper)) = (var.kind, &var.upper) else { return };
+    if !matches!(kind, VarType::Semicontinuous | VarType::Semiinteger) {
+        return;
+    }
+    if let Some(col) = (var.offset..var.offset + var.len).find(|&c| !col_upper[c].is_finite()) {
+        let what = if kind == VarType::Semiinteger { "semi-integer" } else { "semi-continuous" };
+        let msg =
+            format!("{what} variable `{}` needs a finite upper bound, found {}", model.col_name(col), col_upper[col]);
+        diags.push(
+            Diagnostic::error(Code::InvalidValue, &upper.path, msg)
+                .at(&upper.src, whole(&upper.src))
+                .help(format!("a {what} variable is 0 or between its bounds; give a finite \"upper\"")),
+        );
     }
 }
 
@@ -316,6 +352,19 @@ fn objective_terms(
     let dir = if obj.sense == Sense::Minimize { Dir::Up } else { Dir::Down };
     b.owner = Some(Owner::Objective);
     if let Err(e) = (Emitter { ev: &ev, b }).emit(&obj.expr.ir, 1.0, dir, &mut env, &mut sink) {
+        diags.push(eval_diag(*e, &obj.expr.path, &obj.expr.src));
+        return None;
+    }
+    let finite = sink.constant.is_finite()
+        && sink.terms.iter().all(|t| t.1.is_finite())
+        && sink.quad.iter().all(|q| q.2.is_finite());
+    if !finite {
+        let misuse = if sink.constant.is_nan() {
+            Misuse::NotANumber("the objective")
+        } else {
+            Misuse::Infinite("the objective")
+        };
+        let e = ev.misuse(misuse, &[&obj.expr.ir], &mut Env::new(obj.slots.len()), whole(&obj.expr.src));
         diags.push(eval_diag(*e, &obj.expr.path, &obj.expr.src));
         return None;
     }
@@ -510,6 +559,9 @@ fn emit_row(
     };
     let (lo, hi) =
         if con.parts.len() == 3 && matches!(con.ops[0], RelOp::Ge | RelOp::Gt) { (hi, lo) } else { (lo, hi) };
+    if let Some(m) = row_misuse(lo, hi) {
+        return Err(ev.misuse(m, &con.parts.iter().collect::<Vec<_>>(), env, whole(&con.expr_src)));
+    }
     let nnz = sink.flush_row(&mut out.row_index, &mut out.row_value);
     out.row_start.push(out.row_index.len() as i32);
     out.row_lower.push(lo);

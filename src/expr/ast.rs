@@ -37,6 +37,8 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    /// `a mod b`: the remainder of integer division, with the sign of the divisor.
+    Mod,
     Pow,
     Eq,
     Ne,
@@ -59,6 +61,7 @@ impl BinOp {
             BinOp::Sub => "-",
             BinOp::Mul => "*",
             BinOp::Div => "/",
+            BinOp::Mod => "mod",
             BinOp::Pow => "^",
             BinOp::Eq => "==",
             BinOp::Ne => "!=",
@@ -81,7 +84,7 @@ impl BinOp {
             BinOp::And => 2,
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => 4,
             BinOp::Add | BinOp::Sub => 5,
-            BinOp::Mul | BinOp::Div => 6,
+            BinOp::Mul | BinOp::Div | BinOp::Mod => 6,
             BinOp::Pow => 8,
         }
     }

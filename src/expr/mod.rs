@@ -16,6 +16,7 @@ pub(crate) mod print;
 pub use ast::*;
 pub use builtin::Builtin;
 pub use depth::{children, depth};
+pub use parser::set_def::{looks_like_set_term, SetOp, SetTerm, SetTermKind};
 
 /// A syntax error at a span of the expression's source.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,6 +125,15 @@ pub fn parse_indexing_with(src: &str, limits: &ParseLimits) -> Result<Indexing, 
     p.finish()?;
     depth::check(depth::indexing_roots(&ix), limits.max_depth)?;
     Ok(ix)
+}
+
+/// Parses a set definition within `limits`: a set-builder `{i in N, j in N: i != j}`,
+/// `{(j,i) : (i,j) in Arcs}`, or set algebra `A union B`, `A diff B`, `A inter B`.
+pub fn parse_set_with(src: &str, limits: &ParseLimits) -> Result<SetTerm, ParseError> {
+    let mut p = parser::Parser::new(src, limits)?;
+    let t = p.set_term()?;
+    p.finish()?;
+    Ok(t)
 }
 
 /// The error for an expression that nests deeper than `max_depth`, pointing at `span`.

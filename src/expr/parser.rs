@@ -6,6 +6,8 @@
 //! fails past `ParseLimits::max_depth`: deep input is an error, never a stack overflow.
 //! Chains of one level are collected and built by `chain::build` (balanced when long).
 
+pub mod set_def;
+
 use super::ast::*;
 use super::chain::{self, binary};
 use super::lexer::{tokenize, Tok, Token};
@@ -19,7 +21,7 @@ pub struct Parser {
     max_depth: usize,
 }
 
-const KEYWORDS: &[&str] = &["sum", "in", "if", "then", "else", "and", "or", "not", "inf"];
+const KEYWORDS: &[&str] = &["sum", "in", "if", "then", "else", "and", "or", "not", "inf", "mod"];
 
 impl Parser {
     pub fn new(src: &str, limits: &ParseLimits) -> Result<Self, ParseError> {
@@ -262,16 +264,24 @@ impl Parser {
     }
 
     fn term(&mut self) -> Result<Expr, ParseError> {
-        let first = self.unary()?;
+        let mut first = self.unary()?;
         let mut rest = Vec::new();
         loop {
             let op = match self.peek() {
                 Tok::Star => BinOp::Mul,
                 Tok::Slash => BinOp::Div,
+                Tok::Ident(s) if s == "mod" => BinOp::Mod,
                 _ => return Ok(chain::build(first, rest)),
             };
             self.bump();
-            rest.push((op, self.unary()?));
+            let operand = self.unary()?;
+            if op == BinOp::Mod {
+                // `mod` does not regroup like `*` and `/`: what precedes it is one operand,
+                // so a long chain is never rebalanced across it.
+                first = binary(chain::build(first, std::mem::take(&mut rest)), op, operand);
+            } else {
+                rest.push((op, operand));
+            }
         }
     }
 

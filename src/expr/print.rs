@@ -30,7 +30,7 @@ pub(crate) fn ends_in_sum(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Sum { .. } | ExprKind::Reduce { .. } => true,
         ExprKind::Neg(a) => ends_in_sum(a),
-        ExprKind::Binary { op: BinOp::Mul | BinOp::Div | BinOp::Pow, rhs, .. } => ends_in_sum(rhs),
+        ExprKind::Binary { op: BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow, rhs, .. } => ends_in_sum(rhs),
         _ => false,
     }
 }
@@ -190,11 +190,11 @@ impl Display for Expr {
                     _ if op.is_comparison() || matches!(op, BinOp::Implies | BinOp::Iff) => (p + 1, p + 1),
                     _ => (p, p + 1),
                 };
-                // `sum{…} body` takes the product after it, so a left operand of `*`
-                // or `/` that ends in a sum must be closed off.
+                // `sum{…} body` takes the product after it, so a left operand of `*`,
+                // `/` or `mod` that ends in a sum must be closed off.
                 // A left operand printed as a long flat chain would run into this one.
                 let lhs_prints_flat = is_chain_op(*op) && precedence(lhs) == p && balanced_chain(lhs).is_some();
-                let lmin = if matches!(op, BinOp::Mul | BinOp::Div) && ends_in_sum(lhs)
+                let lmin = if matches!(op, BinOp::Mul | BinOp::Div | BinOp::Mod) && ends_in_sum(lhs)
                     || spine_too_long(self)
                     || lhs_prints_flat
                 {

@@ -126,6 +126,7 @@ fn expr() -> impl Strategy<Value = Expr> {
             BinOp::Sub,
             BinOp::Mul,
             BinOp::Div,
+            BinOp::Mod,
             BinOp::Pow,
             BinOp::Eq,
             BinOp::Ne,

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::data::{atom_of_json, atom_of_text, open_data, read_csv, Filler};
+use super::data::{atom_of_json, atom_of_text, data_number, open_data, read_csv, Filler};
 use super::diag::{Code, Diagnostic, Diagnostics};
 use super::eval::{Env, Eval};
+use super::infinite::Misuse;
 use super::ir::*;
 use super::limits::raise_hint;
 use super::load::{ParamSource, SetSource, Text};
@@ -17,10 +18,16 @@ use super::sets::{Atom, Interner, SetData};
 use super::*;
 use crate::expr::{Binding, Expr, ExprKind, RelOp, SetKind};
 
-const DATA: Rules = Rules { max_degree: 0, allow_inf: false, context: "parameter data" };
+// Data may be infinite (`"cap": "inf"`), so computed data may say `inf` too; what it cannot
+// be is NaN (checked as each entry is computed) or a coefficient (checked as rows are emitted).
+const DATA: Rules = Rules { max_degree: 0, allow_inf: true, context: "parameter data" };
 const BOUND: Rules = Rules { max_degree: 0, allow_inf: true, context: "a bound" };
 const OBJECTIVE: Rules = Rules { max_degree: 2, allow_inf: false, context: "the objective" };
 const CONSTRAINT: Rules = Rules { max_degree: 1, allow_inf: true, context: "a constraint" };
+const SET: Rules = Rules { max_degree: 0, allow_inf: true, context: "a set definition" };
+
+mod derived;
+mod order;
 
 struct Builder<'f> {
     f: &'f Formulation,
@@ -49,8 +56,7 @@ pub fn build(f: &Formulation) -> (Option<Model>, Diagnostics) {
         num_sums: 0,
         used_vars: Vec::new(),
     };
-    b.sets();
-    b.params();
+    b.sets_and_params();
     b.vars();
     let several = !f.extra_objectives.is_empty();
     let objective = f.objective.as_ref().and_then(|def| b.objective(def, several));
@@ -107,22 +113,23 @@ impl<'f> Builder<'f> {
 
     // ---------- sets ----------
 
-    fn sets(&mut self) {
-        for def in &self.f.sets {
-            let built = match &def.source {
-                SetSource::List(items) => self.list_set(&def.name, &def.path, items),
-                SetSource::Range(bounds) => self.range_set(&def.name, &bounds.0, &bounds.1),
-                SetSource::File { file, columns } => self.file_set(&def.name, &def.path, file, columns),
-            };
-            let sym = match built {
-                Some(s) => {
-                    self.sets.push(s);
-                    Symbol::Set(self.sets.len() - 1)
-                }
-                None => Symbol::Broken,
-            };
-            self.declare(&def.name, &def.path, sym);
-        }
+    /// Builds and declares the set declared `k`-th (`order` says when).
+    fn set(&mut self, k: usize) {
+        let def = &self.f.sets[k];
+        let built = match &def.source {
+            SetSource::List(items) => self.list_set(&def.name, &def.path, items),
+            SetSource::Range(bounds) => self.range_set(&def.name, &bounds.0, &bounds.1),
+            SetSource::File { file, columns } => self.file_set(&def.name, &def.path, file, columns),
+            SetSource::Derived(term) => self.derived_set(k, term),
+        };
+        let sym = match built {
+            Some(s) => {
+                self.sets.push(s);
+                Symbol::Set(self.sets.len() - 1)
+            }
+            None => Symbol::Broken,
+        };
+        self.declare(&def.name, &def.path, sym);
     }
 
     fn finish_set(&mut self, name: &str, path: &str, arity: usize, elems: Vec<Atom>) -> Option<SetData> {
@@ -260,6 +267,7 @@ impl<'f> Builder<'f> {
                     crate::expr::BinOp::Sub => Ok(a - b),
                     crate::expr::BinOp::Mul => Ok(a * b),
                     crate::expr::BinOp::Div => Ok(a / b),
+                    crate::expr::BinOp::Mod => super::eval::modulo(a, b).map_err(|(msg, _)| msg),
                     _ => Err(format!("`{}` is not allowed in a range bound", op.symbol())),
                 }
             }
@@ -409,9 +417,11 @@ impl<'f> Builder<'f> {
         shape
     }
 
-    fn params(&mut self) {
+    /// Builds the parameters `batch` (positions in the formulation), whose sets are built.
+    fn params(&mut self, batch: &[usize]) {
+        let first = self.params.len();
         // Declare all first, so computed parameters may refer to ones declared later.
-        for def in &self.f.params {
+        for def in batch.iter().map(|&k| &self.f.params[k]) {
             let limit = (self.f.limits.param_entries, "param_entries");
             let Some((dims, strides, len)) = self.shape(&def.name, &def.path, &def.over, limit) else { continue };
             let fill = def.default.unwrap_or(f64::NAN);
@@ -429,7 +439,7 @@ impl<'f> Builder<'f> {
             }
         }
         let mut computed = Vec::new();
-        for id in 0..self.params.len() {
+        for id in first..self.params.len() {
             let def = self.param_defs[id];
             match &def.source {
                 ParamSource::Expression(t) => computed.push((id, t)),
@@ -456,7 +466,7 @@ impl<'f> Builder<'f> {
             ),
             ParamSource::Values(v) => {
                 let where_ = ".values";
-                match (filler.dims.is_empty(), v.as_f64()) {
+                match (filler.dims.is_empty(), data_number(v)) {
                     (true, Some(x)) => filler.values[0] = x,
                     (true, None) => filler.errors.push(Diagnostic::error(
                         Code::InvalidValue,
@@ -491,7 +501,7 @@ impl<'f> Builder<'f> {
                     Ok(Value::Array(rows)) if rows.first().is_some_and(Value::is_array) && filler.dims.len() > 1 => {
                         filler.rows(&rows)
                     }
-                    Ok(v) if filler.dims.is_empty() => match v.as_f64() {
+                    Ok(v) if filler.dims.is_empty() => match data_number(&v) {
                         Some(x) => filler.values[0] = x,
                         None => filler.errors.push(Diagnostic::error(
                             Code::DataFile,
@@ -514,6 +524,11 @@ impl<'f> Builder<'f> {
         let shapes = self.shapes();
         let world = World::new(&self.symbols, &self.sets, &shapes, &self.names);
         // Resolve each expression, then evaluate in dependency order.
+        // Parameters of earlier batches and data are done; this batch's computed ones are not.
+        let mut done = vec![true; self.params.len()];
+        for (id, _) in &computed {
+            done[*id] = false;
+        }
         let mut pending = Vec::new();
         for (id, t) in computed {
             let def = self.param_defs[id];
@@ -537,8 +552,7 @@ impl<'f> Builder<'f> {
                 pending.push((id, t, lp, ir, deps, slots));
             }
         }
-        let mut done: Vec<bool> =
-            (0..self.params.len()).map(|p| !matches!(self.param_defs[p].source, ParamSource::Expression(_))).collect();
+
         while !pending.is_empty() {
             let ready = pending.iter().position(|(id, _, _, _, deps, _)| deps.iter().all(|d| done[*d] || d == id));
             let Some(k) = ready else {
@@ -574,8 +588,18 @@ impl<'f> Builder<'f> {
                     sums_hit: &hits,
                 };
                 let mut env = Env::new(slots.len());
+                let keys: usize = lp.bindings.iter().map(|b| b.arity).sum();
                 ev.for_each(&lp, &mut env, &mut |env| {
-                    values.push(ev.num(&ir, env, None)?);
+                    let v = ev.num(&ir, env, None)?;
+                    // NaN marks an entry without data: a computed one must not be read so.
+                    if v.is_nan() {
+                        let entry = match keys {
+                            0 => format!("`{}`", self.params[id].name),
+                            _ => format!("`{}[{}]`", self.params[id].name, self.names.show_tuple(&env.atoms[..keys])),
+                        };
+                        return Err(ev.misuse(Misuse::NotANumber(&entry), &[&ir], env, t.ast.span));
+                    }
+                    values.push(v);
                     Ok(())
                 })
             };
@@ -638,14 +662,18 @@ impl<'f> Builder<'f> {
             var.over = over;
             var.slots = std::mem::take(&mut r.slots);
             self.num_sums = r.next_sum_id;
-            if var.kind == VarType::Semicontinuous && def.upper.is_none() {
+            if matches!(var.kind, VarType::Semicontinuous | VarType::Semiinteger) && def.upper.is_none() {
+                let (what, range) = match var.kind {
+                    VarType::Semiinteger => ("semi-integer", "an integer between its bounds"),
+                    _ => ("semi-continuous", "between its bounds"),
+                };
                 self.diags.push(
                     Diagnostic::error(
                         Code::InvalidValue,
                         &def.path,
-                        format!("semi-continuous variable `{}` needs a finite upper bound", var.name),
+                        format!("{what} variable `{}` needs a finite upper bound", var.name),
                     )
-                    .help("a semi-continuous variable is 0 or between its bounds; give \"upper\""),
+                    .help(format!("a {what} variable is 0 or {range}; give \"upper\"")),
                 );
             }
         }
@@ -799,5 +827,6 @@ fn type_word(t: VarType) -> &'static str {
         VarType::Integer => "integer",
         VarType::Binary => "binary",
         VarType::Semicontinuous => "semi-continuous",
+        VarType::Semiinteger => "semi-integer",
     }
 }

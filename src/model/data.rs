@@ -127,6 +127,31 @@ impl Csv {
     }
 }
 
+/// A data value from JSON: a number, or `"inf"` / `"-inf"` (JSON has no infinity) for data
+/// that is unlimited, such as a capacity that does not bind.
+pub fn data_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::String(s) => infinity(s),
+        v => v.as_f64(),
+    }
+}
+
+/// `inf`, `+inf`, `-inf` (also `infinity`, any case) as ±∞.
+pub fn infinity(s: &str) -> Option<f64> {
+    let t = s.trim().to_ascii_lowercase();
+    let (sign, word) = match t.strip_prefix('-') {
+        Some(w) => (-1.0, w),
+        None => (1.0, t.strip_prefix('+').unwrap_or(&t)),
+    };
+    matches!(word, "inf" | "infinity").then_some(sign * f64::INFINITY)
+}
+
+/// A data value from a CSV cell: a number or ±inf. `NaN` is no value (it would read as
+/// missing data), so it is refused like any other text.
+fn cell_number(cell: &str) -> Option<f64> {
+    cell.parse::<f64>().ok().filter(|x| !x.is_nan())
+}
+
 /// A set element item from text: integers stay integers, everything else is a name.
 pub fn atom_of_text(names: &mut Interner, s: &str) -> Atom {
     match s.parse::<i64>() {
@@ -266,7 +291,7 @@ impl<'a> Filler<'a> {
     /// large positional arrays cost no string formatting.
     fn walk(&mut self, v: &Value, level: usize, offset: usize, pending: &mut Vec<String>, where_: &dyn Fn() -> String) {
         if level == self.key_len() {
-            match v.as_f64() {
+            match data_number(v) {
                 Some(x) => self.values[offset] = x,
                 None => self.err(&where_(), format!("expected a number, found {v}"), None),
             }
@@ -333,7 +358,7 @@ impl<'a> Filler<'a> {
                 }
             };
             let keys: Vec<String> = items[..k].iter().map(key_text).collect();
-            match items[k].as_f64() {
+            match data_number(&items[k]) {
                 Some(x) => {
                     if let Some(off) = self.offset(&keys, &where_) {
                         self.values[off] = x;
@@ -385,7 +410,7 @@ impl<'a> Filler<'a> {
         let mut cells: Vec<String> = Vec::with_capacity(k);
         let res = csv.for_each_row(|line, row| {
             let cell = row.get(value_col).unwrap_or("");
-            let Ok(x) = cell.parse::<f64>() else {
+            let Some(x) = cell_number(cell) else {
                 let where_ = format!(" ({file}, row {line})");
                 self.err(&where_, format!("{file}, row {line}, column `{value_name}`: `{cell}` is not a number"), None);
                 return;

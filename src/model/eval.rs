@@ -4,6 +4,7 @@
 
 use std::cell::Cell;
 
+use super::infinite::Misuse;
 use super::ir::*;
 use super::resolve::apply_func;
 use super::sets::{Atom, Interner, SetData};
@@ -195,6 +196,10 @@ impl<'m> Eval<'m> {
                 self.num(a, env, x)? / d
             }
             Num::Pow(a, b, _) => self.num(a, env, x)?.powf(self.num(b, env, x)?),
+            Num::Mod(a, b, span) => {
+                let (a, b) = (self.num(a, env, x)?, self.num(b, env, x)?);
+                modulo(a, b).map_err(|(msg, help)| EvalError::new(super::Code::Arithmetic, msg, *span).help(help))?
+            }
             Num::Func(f, args, _) => {
                 let mut v = Vec::with_capacity(args.len());
                 for a in args {
@@ -241,8 +246,13 @@ impl<'m> Eval<'m> {
             Cond::Or(a, b) => self.cond(a, env)? || self.cond(b, env)?,
             Cond::Not(a) => !self.cond(a, env)?,
             Cond::Cmp(op, a, b, span) => {
-                let a = self.val(a, env)?;
-                let b = self.val(b, env)?;
+                let (va, vb) = (self.val(a, env)?, self.val(b, env)?);
+                if matches!(va, Value::Num(v) if v.is_nan()) || matches!(vb, Value::Num(v) if v.is_nan()) {
+                    let roots: Vec<&Num> =
+                        [a, b].into_iter().filter_map(|v| if let Val::Num(n) = v { Some(n) } else { None }).collect();
+                    return Err(self.misuse(Misuse::NotANumber("a side of this comparison"), &roots, env, *span));
+                }
+                let (a, b) = (va, vb);
                 compare(*op, a, b).ok_or_else(|| {
                     EvalError::new(
                         super::Code::WrongKind,
@@ -394,7 +404,7 @@ impl<'m> Eval<'m> {
     }
 
     /// The index as written with current values, for messages; unresolvable items show as `?`.
-    fn show_index(&self, index: &Index, dims: &[SetId], env: &mut Env) -> String {
+    pub(super) fn show_index(&self, index: &Index, dims: &[SetId], env: &mut Env) -> String {
         let mut parts = Vec::new();
         for (k, d) in index.dims.iter().enumerate() {
             match d {
@@ -436,6 +446,30 @@ impl<'m> Eval<'m> {
         let v = &self.vars[id];
         Ok(v.offset + self.offset(index, &v.dims, &v.strides, env, &v.name)?)
     }
+}
+
+/// Integers this large and beyond are not all exact in a float.
+const EXACT_INTEGERS: f64 = 9.0e15;
+
+/// `a mod b` for integers: the remainder of the division rounded down, so it takes the sign
+/// of the divisor (`-1 mod 7 == 6`, as Python's `%` and MathProg's `mod`). Non-integers and a
+/// zero divisor are errors (message, help), never a NaN.
+pub fn modulo(a: f64, b: f64) -> Result<f64, (String, String)> {
+    let integer = |v: f64| v.fract() == 0.0 && v.abs() < EXACT_INTEGERS;
+    if !integer(a) || !integer(b) {
+        let bad = if integer(a) { b } else { a };
+        return Err((
+            format!("`mod` takes integers, found {}", crate::expr::print::format_number(bad)),
+            "`mod` is integer arithmetic: round the operand with floor(), ceil() or round()".into(),
+        ));
+    }
+    if b == 0.0 {
+        return Err(("`mod` by zero".into(), "the divisor evaluates to 0; guard it with a filter or `if`".into()));
+    }
+    let (a, b) = (a as i64, b as i64);
+    let r = a % b;
+    // `%` truncates toward zero; step into the divisor's sign.
+    Ok((if r != 0 && (r < 0) != (b < 0) { r + b } else { r }) as f64)
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -44,6 +44,8 @@ pub enum Num {
     Div(Box<Num>, Box<Num>, Span),
     /// A power of data (no variables).
     Pow(Box<Num>, Box<Num>, Span),
+    /// `a mod b` of data (integers; see [`super::eval::modulo`]).
+    Mod(Box<Num>, Box<Num>, Span),
     Func(Func, Vec<Num>, Span),
     If(Box<Cond>, Box<Num>, Box<Num>),
     /// `id` numbers the sum within its formulation, to report sums that never iterate.

@@ -5,11 +5,11 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::data::DataAccess;
+use super::data::{infinity, DataAccess};
 use super::diag::{did_you_mean, Code, Diagnostic, Diagnostics};
 use super::limits::{raise_hint, Limits};
 use super::Options;
-use crate::expr::{self, Binding, Indexing, Relation, Span};
+use crate::expr::{self, Binding, Indexing, Relation, SetExpr, SetKind, SetTerm, SetTermKind, Span};
 
 /// An expression as written, with where it was written.
 #[derive(Debug, Clone)]
@@ -29,6 +29,9 @@ pub enum SetSource {
         file: String,
         columns: Vec<String>,
     },
+    /// A set-builder or set algebra over sets declared before it: `"{i in N, j in N: i != j}"`,
+    /// `"A union B"`. A filtered `over` declares one of these too (see [`implicit_set_name`]).
+    Derived(Box<Text<expr::SetTerm>>),
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +77,8 @@ pub enum VarType {
     Integer,
     Binary,
     Semicontinuous,
+    /// 0, or an integer between its bounds (HiGHS's semi-integer).
+    Semiinteger,
 }
 
 #[derive(Debug, Clone)]
@@ -179,7 +184,7 @@ pub fn load_str(text: &str, origin: &str, opts: &Options) -> (Option<Formulation
         }
     };
     let parse_limits = expr::ParseLimits { max_depth: opts.limits.depth, max_len: opts.limits.expression_bytes };
-    let mut l = Loader { diags: &mut diags, parse_limits };
+    let mut l = Loader { diags: &mut diags, parse_limits, implicit: Vec::new() };
     let Some(mut f) = l.formulation(value) else { return (None, diags) };
     // Text has no folder of its own: `BesideModel` means none.
     f.data = match &opts.data {
@@ -247,6 +252,15 @@ pub fn is_identifier(name: &str) -> bool {
 struct Loader<'a> {
     diags: &'a mut Diagnostics,
     parse_limits: expr::ParseLimits,
+    /// Sets declared by filtered `over`s, added after the declared sets.
+    implicit: Vec<SetDef>,
+}
+
+/// The set a filtered `over` of `entity` declares: `"x": {"over": ["i in N, j in N: i != j"]}`
+/// indexes `x` over the set `x_over` of the pairs that pass, as if it were declared as
+/// `"x_over": "{i in N, j in N: i != j}"` and `x` over `(i,j) in x_over`.
+pub fn implicit_set_name(entity: &str) -> String {
+    format!("{entity}_over")
 }
 
 const TOP_KEYS: &[&str] = &["name", "description", "sets", "parameters", "variables", "objective", "constraints"];
@@ -317,6 +331,14 @@ impl Loader<'_> {
                 self.err(Code::InvalidValue, path, format!("expected a number, found {}", type_name(v)));
                 None
             }
+        }
+    }
+
+    /// A data value: a number, or `"inf"` / `"-inf"`.
+    fn data_value(&mut self, v: &Value, path: &str) -> Option<f64> {
+        match infinity(v.as_str().unwrap_or_default()) {
+            Some(x) => Some(x),
+            None => self.number(v, path),
         }
     }
 
@@ -402,7 +424,29 @@ impl Loader<'_> {
                 }
             }
         }
+        self.add_implicit_sets(&mut f);
         Some(f)
+    }
+
+    /// The sets of filtered `over`s, after the declared ones (they may use any of them), unless
+    /// their name is taken.
+    fn add_implicit_sets(&mut self, f: &mut Formulation) {
+        for def in std::mem::take(&mut self.implicit) {
+            let names = f.sets.iter().map(|s| &s.name).chain(f.params.iter().map(|p| &p.name));
+            if names.chain(f.vars.iter().map(|v| &v.name)).any(|n| *n == def.name) {
+                self.err(
+                    Code::DuplicateName,
+                    &def.path,
+                    format!("this filtered `over` declares the set `{}`, but that name is taken", def.name),
+                )
+                .help = Some(format!(
+                    "rename the other `{0}`, or declare the set yourself (\"{0}\": \"{{…}}\") and index over it",
+                    def.name
+                ));
+                continue;
+            }
+            f.sets.push(def);
+        }
     }
 
     /// Entity names are identifiers; a bad one is an error, but the element is still read so
@@ -446,6 +490,9 @@ impl Loader<'_> {
         self.entity_name(name, &path, "set");
         let source = match v {
             Value::Array(items) => SetSource::List(std::mem::take(items)),
+            Value::String(s) if expr::looks_like_set_term(s) => {
+                SetSource::Derived(Box::new(self.parse(s, &path, expr::parse_set_with)?))
+            }
             Value::String(s) => {
                 let Some((lo, hi)) = s.split_once("..") else {
                     self.err(Code::InvalidValue, &path, format!("`{s}` is not a set")).help =
@@ -487,7 +534,7 @@ impl Loader<'_> {
         Some(SetDef { name: name.to_string(), path, source })
     }
 
-    fn over(&mut self, v: Option<&Value>, path: &str) -> Vec<Text<Binding>> {
+    fn over(&mut self, entity: &str, v: Option<&Value>, path: &str) -> Vec<Text<Binding>> {
         let path = join(path, "over");
         let items: Vec<String> = match v {
             None => return Vec::new(),
@@ -506,21 +553,61 @@ impl Loader<'_> {
             }
         };
         let mut out = Vec::new();
+        let mut filtered = false;
+        // A filtered `over` is read as one index once every item parses and only the last
+        // one has the filter.
+        let mut readable = true;
         for (k, item) in items.iter().enumerate() {
             let p = if v.is_some_and(Value::is_array) { format!("{path}[{k}]") } else { path.clone() };
-            if let Some(ix) = self.parse(item, &p, expr::parse_indexing_with) {
-                if ix.ast.filter.is_some() {
-                    self.err(Code::InvalidValue, &p, "a filter is not allowed in `over`").help = Some(
-                        "declare the entity over a set of exactly the wanted elements (a tuple set for sparse pairs)"
-                            .into(),
+            let Some(ix) = self.parse(item, &p, expr::parse_indexing_with) else {
+                readable = false;
+                continue;
+            };
+            if ix.ast.filter.is_some() {
+                filtered = true;
+                if k + 1 != items.len() {
+                    readable = false;
+                    self.err(Code::InvalidValue, &p, "only the last item of `over` may have a filter").help = Some(
+                        "the filter restricts the whole index and may use every index name, e.g. \"over\": [\"i in N\", \"j in N: i != j\"]".into(),
                     );
                 }
-                for b in ix.ast.bindings {
-                    out.push(Text { src: item.clone(), path: p.clone(), ast: b });
-                }
+            }
+            for b in ix.ast.bindings {
+                out.push(Text { src: item.clone(), path: p.clone(), ast: b });
+            }
+        }
+        if filtered && readable {
+            if let Some(over) = self.filtered_over(entity, &path, &items) {
+                return vec![over];
             }
         }
         out
+    }
+
+    /// A filtered `over` (its items read as one index, `i in N, j in N: i != j`): declares the
+    /// set of the index tuples that pass (see [`implicit_set_name`]) and returns the one
+    /// binding over it, `(i,j) in x_over`.
+    fn filtered_over(&mut self, entity: &str, path: &str, items: &[String]) -> Option<Text<Binding>> {
+        let src = items.join(", ");
+        let ix = self.parse(&src, path, expr::parse_indexing_with)?;
+        if let Some(b) = ix.ast.bindings.iter().find(|b| b.names.is_empty()) {
+            let set = b.set.to_string();
+            let letter = set.chars().next().unwrap_or('i').to_lowercase();
+            self.err(Code::InvalidValue, path, "a filtered `over` must name its indices").help =
+                Some(format!("write \"{letter} in {set}\", so that the filter can use `{letter}`"));
+            return None;
+        }
+        let name = implicit_set_name(entity);
+        let whole = Span::new(0, src.len());
+        let names = ix.ast.bindings.iter().flat_map(|b| b.names.iter().cloned()).collect();
+        let term = SetTerm { kind: SetTermKind::Builder { head: None, over: ix.ast }, span: whole };
+        let binding = Binding { names, set: SetExpr { kind: SetKind::Named(name.clone()), span: whole } };
+        self.implicit.push(SetDef {
+            name,
+            path: path.to_string(),
+            source: SetSource::Derived(Box::new(Text { src: src.clone(), path: path.to_string(), ast: term })),
+        });
+        Some(Text { src, path: path.to_string(), ast: binding })
     }
 
     fn param(&mut self, name: &str, v: &mut Value) -> Option<ParamDef> {
@@ -535,6 +622,7 @@ impl Loader<'_> {
         };
         match v {
             Value::Number(n) => def.source = ParamSource::Scalar(n.as_f64()?),
+            Value::String(s) if infinity(s).is_some() => def.source = ParamSource::Scalar(infinity(s)?),
             Value::String(s) => {
                 def.source = ParamSource::Expression(self.parse(s, &path, expr::parse_expr_with)?);
             }
@@ -544,8 +632,8 @@ impl Loader<'_> {
                     &path,
                     &["over", "values", "rows", "default", "expression", "file", "keys", "column", "description"],
                 );
-                def.over = self.over(m.get("over"), &path);
-                def.default = m.get("default").and_then(|d| self.number(d, &join(&path, "default")));
+                def.over = self.over(name, m.get("over"), &path);
+                def.default = m.get("default").and_then(|d| self.data_value(d, &join(&path, "default")));
                 let given: Vec<&str> =
                     ["values", "rows", "expression", "file"].into_iter().filter(|k| m.contains_key(*k)).collect();
                 if given.len() > 1 {
@@ -653,7 +741,7 @@ impl Loader<'_> {
             }
         };
         self.check_keys(m, &path, &["over", "type", "lower", "upper", "description"]);
-        def.over = self.over(m.get("over"), &path);
+        def.over = self.over(name, m.get("over"), &path);
         if let Some(t) = m.get("type") {
             let t = self.string(t, &join(&path, "type"))?;
             def.kind = self.var_type(&t, &join(&path, "type"))?;
@@ -670,8 +758,9 @@ impl Loader<'_> {
             "integer" | "int" | "general" => VarType::Integer,
             "binary" | "bool" | "boolean" => VarType::Binary,
             "semicontinuous" => VarType::Semicontinuous,
+            "semiinteger" => VarType::Semiinteger,
             _ => {
-                let types = ["continuous", "integer", "binary", "semicontinuous"];
+                let types = ["continuous", "integer", "binary", "semicontinuous", "semiinteger"];
                 let help = did_you_mean(t, types).unwrap_or_else(|| format!("one of: {}", types.join(", ")));
                 self.err(Code::InvalidValue, path, format!("unknown variable type `{t}`")).help = Some(help);
                 return None;

@@ -5,6 +5,7 @@ mod build;
 mod data;
 pub mod diag;
 pub mod eval;
+pub mod infinite;
 pub mod ir;
 mod json;
 pub mod limits;

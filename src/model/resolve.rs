@@ -844,8 +844,32 @@ impl<'a, 'w> Resolver<'a, 'w> {
                 };
                 Some((n, d))
             }
+            BinOp::Mod => self.modulo(l, r, (dl, dr), rhs.span, span),
             _ => unreachable!("comparisons handled above"),
         }
+    }
+
+    /// `a mod b`: data only, folded when both sides are constants.
+    fn modulo(&mut self, l: Num, r: Num, degrees: (Degree, Degree), rhs: Span, span: Span) -> Option<(Num, Degree)> {
+        if degrees != (0, 0) {
+            self.error(
+                Code::NonLinear,
+                span,
+                format!("`{}` is non-linear: `mod` of an expression with variables", self.text(span)),
+                Some("`mod` takes data only (numbers, parameters, indices); model a remainder with an integer variable: x == k*q + r".into()),
+            );
+            return None;
+        }
+        if let (Num::Const(a), Num::Const(b)) = (&l, &r) {
+            return match super::eval::modulo(*a, *b) {
+                Ok(v) => Some((Num::Const(v), 0)),
+                Err((msg, help)) => {
+                    self.error(Code::Arithmetic, if *b == 0.0 { rhs } else { span }, msg, Some(help));
+                    None
+                }
+            };
+        }
+        Some((Num::Mod(Box::new(l), Box::new(r), span), 0))
     }
 
     // ---------- conditions ----------
@@ -956,7 +980,8 @@ fn count(terms: Terms<Prop>, span: Span) -> (Num, Degree) {
     (Num::Count { terms, span }, Degree::from(has_vars))
 }
 
-fn prop_has_vars(p: &Prop) -> bool {
+/// Whether a proposition involves a variable.
+pub fn prop_has_vars(p: &Prop) -> bool {
     match p {
         Prop::Rel { .. } | Prop::Lit(..) => true,
         Prop::Data(_) => false,

@@ -232,6 +232,7 @@ pub fn algebra(f: &Formulation, m: &Model, t: &dyn Target, quadratic: bool) -> R
                 VarType::Integer => "integer",
                 VarType::Binary => "binary",
                 VarType::Semicontinuous => "semicontinuous",
+                VarType::Semiinteger => "semiinteger",
             },
             lower,
             upper,

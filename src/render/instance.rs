@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::Serialize;
 
 use super::names::legalize;
-use crate::compile::{Compiled, CONTINUOUS, SEMI_CONTINUOUS};
+use crate::compile::{Compiled, CONTINUOUS, INTEGER, SEMI_CONTINUOUS, SEMI_INTEGER};
 use crate::expr::print::format_number;
 use crate::model::{Model, Sense};
 
@@ -194,10 +194,16 @@ pub fn instance(model: &Model, c: &Compiled, mps: bool) -> Instance {
         match c.integrality[k] {
             CONTINUOUS => {}
             SEMI_CONTINUOUS => semicontinuous.push(col.clone()),
+            // The LP format's semi-integer: listed as general and as semi-continuous.
+            SEMI_INTEGER => {
+                integers.push(col.clone());
+                semicontinuous.push(col.clone());
+            }
             _ => integers.push(col.clone()),
         }
         let num = |v: f64| if v.is_finite() { Some(format_number(v)) } else { None };
-        let is_default = lo == 0.0 && hi == f64::INFINITY && c.integrality[k] != SEMI_CONTINUOUS;
+        let semi = matches!(c.integrality[k], SEMI_CONTINUOUS | SEMI_INTEGER);
+        let is_default = lo == 0.0 && hi == f64::INFINITY && !semi;
         if !is_default {
             bounds.push(Bound {
                 col: col.clone(),
@@ -249,8 +255,8 @@ pub fn instance(model: &Model, c: &Compiled, mps: bool) -> Instance {
 /// take an integer column without bounds as binary.
 fn mps_bound(col: &str, lo: f64, hi: f64, kind: i32) -> Vec<MpsBound> {
     let b = |kind, value: Option<f64>| MpsBound { kind, col: col.to_string(), value: value.map(format_number) };
-    if kind == SEMI_CONTINUOUS {
-        let mut v = vec![b("SC", Some(hi))];
+    if kind == SEMI_CONTINUOUS || kind == SEMI_INTEGER {
+        let mut v = vec![b(if kind == SEMI_INTEGER { "SI" } else { "SC" }, Some(hi))];
         if lo != 0.0 {
             v.insert(0, b("LO", Some(lo)));
         }
@@ -283,7 +289,11 @@ fn mps_columns(c: &Compiled, cols: &[String], rows: &[String], constant: Option<
     let mut out: Vec<MpsColumn> = entries
         .into_iter()
         .enumerate()
-        .map(|(k, entries)| MpsColumn { name: cols[k].clone(), integer: c.integrality[k] == 1, entries })
+        .map(|(k, entries)| MpsColumn {
+            name: cols[k].clone(),
+            integer: matches!(c.integrality[k], INTEGER | SEMI_INTEGER),
+            entries,
+        })
         .collect();
     if let Some(name) = constant {
         out.push(MpsColumn {

@@ -49,6 +49,7 @@ impl Target for Latex {
                 }
             }
             BinOp::Div => format!("\\frac{{{l}}}{{{r}}}"),
+            BinOp::Mod => format!("{l} \\bmod {r}"),
             BinOp::Pow => format!("{{{l}}}^{{{r}}}"),
             BinOp::Eq => format!("{l} = {r}"),
             BinOp::Ne => format!("{l} \\neq {r}"),

@@ -117,6 +117,12 @@ fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Re
         }
     }
     if format == Format::Ampl {
+        if let Some(p) = m.params.iter().find(|p| p.values.iter().any(|v| v.is_infinite())) {
+            return Err(Unsupported::new(format!(
+                "the infinite data of `{}` (GLPK reads Infinity as the largest number, and overflows on it)",
+                p.name
+            )));
+        }
         if let Some(long) = escape::mathprog_too_long(m) {
             return Err(Unsupported::new(format!(
                 "the element {long:?} (GLPK takes at most {} characters in a string, escapes counted)",
@@ -131,13 +137,14 @@ fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Re
             )));
         }
     }
-    let semi = f.vars.iter().find(|v| v.kind == VarType::Semicontinuous);
+    let semi = f.vars.iter().find(|v| matches!(v.kind, VarType::Semicontinuous | VarType::Semiinteger));
     match format {
         Format::Ampl if c.hessian.is_some() => {
             Err(Unsupported::new("a quadratic objective (GLPK solves LP and MILP only; use `lp`, `mps` or `pyomo`)"))
         }
         Format::Ampl | Format::Pyomo if semi.is_some() => {
-            Err(Unsupported::new(format!("the semi-continuous variable `{}`", semi.map_or("", |v| v.name.as_str()))))
+            let (kind, name) = semi.map_or(("", ""), |v| (semi_word(v.kind), v.name.as_str()));
+            Err(Unsupported::new(format!("the {kind} variable `{name}`")))
         }
         Format::Pyomo => {
             let ranged = f.constraints.iter().find(|c| {
@@ -170,6 +177,14 @@ fn reformulated(m: &Model, c: &Compiled) -> Option<String> {
         crate::compile::Owner::Logic { constraint, .. } => format!("`{}`", m.constraints[constraint as usize].name),
     };
     Some(format!("`abs`, `max`, `min`, `count`, `pwl` or a product with a binary variable (in {place})"))
+}
+
+fn semi_word(kind: VarType) -> &'static str {
+    if kind == VarType::Semiinteger {
+        "semi-integer"
+    } else {
+        "semi-continuous"
+    }
 }
 
 /// Renders with the built-in template, or with `template` (the text of a replacement).

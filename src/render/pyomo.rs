@@ -74,6 +74,8 @@ impl Target for Pyomo {
     fn binary(&self, op: BinOp, l: String, r: String) -> String {
         match op {
             BinOp::Pow => format!("{l}**{r}"),
+            // Python's `%` rounds the quotient down, as `mod` does, at the precedence of `*`.
+            BinOp::Mod => format!("{l} % {r}"),
             BinOp::Mul | BinOp::Div => format!("{l}{}{r}", op.symbol()),
             // Conditions on data only (variables in logic are refused before translating).
             BinOp::Implies => format!("(not ({l}) or ({r}))"),

@@ -73,8 +73,13 @@ pub type Out = Result<String, Unsupported>;
 
 /// The spelling of one target language.
 pub trait Target {
+    /// A number; infinite data (`"cap": "inf"`) as the target writes infinity.
     fn number(&self, v: f64) -> String {
-        crate::expr::print::format_number(v)
+        match v {
+            f64::INFINITY => self.infinity(),
+            f64::NEG_INFINITY => self.neg(self.infinity()),
+            v => crate::expr::print::format_number(v),
+        }
     }
     /// An element string as a literal; the text is escaped, whatever it holds.
     fn string(&self, s: &str) -> String;
@@ -186,7 +191,7 @@ pub fn tr(t: &dyn Target, scope: &mut Scope, e: &Expr) -> Out {
                 _ if op.is_comparison() => (p + 1, p + 1),
                 _ => (p, p + 1),
             };
-            if matches!(op, BinOp::Mul | BinOp::Div) && ends_in_sum(lhs) {
+            if matches!(op, BinOp::Mul | BinOp::Div | BinOp::Mod) && ends_in_sum(lhs) {
                 lmin = PREC_ATOM;
             }
             let braced = t.braces() && matches!(op, BinOp::Div | BinOp::Pow);

@@ -8,7 +8,7 @@ use std::cell::Cell;
 
 use serde::Serialize;
 
-use crate::compile::{Compiled, CONTINUOUS, SEMI_CONTINUOUS};
+use crate::compile::{Compiled, CONTINUOUS, SEMI_CONTINUOUS, SEMI_INTEGER};
 use crate::expr::RelOp;
 use crate::model::eval::{Env, Eval, EvalResult};
 use crate::model::{Model, Objective, Sense};
@@ -80,7 +80,10 @@ pub fn verify(model: &Model, c: &Compiled, x: &[f64], solver_objective: f64, tol
     let mut ints = (0.0, None);
     for (col, &v) in x.iter().enumerate() {
         let (lo, hi) = (c.col_lower[col], c.col_upper[col]);
-        let semi_off = c.integrality[col] == SEMI_CONTINUOUS && v.abs() <= tolerance;
+        // A semi-variable may be off (0) whatever its bounds; on, it is checked as any other
+        // (and a semi-integer one for integrality below).
+        let semi = matches!(c.integrality[col], SEMI_CONTINUOUS | SEMI_INTEGER);
+        let semi_off = semi && v.abs() <= tolerance;
         let viol = if semi_off {
             0.0
         } else if v < lo {
