@@ -25,11 +25,14 @@ impl Sink {
 
     /// Appends the row's terms, repeated columns merged and zeros dropped; returns how many.
     pub fn flush_row(&mut self, index: &mut Vec<i32>, value: &mut Vec<f64>) -> usize {
-        merge_terms(&mut self.terms);
+        merge_repeated(&mut self.terms);
         let start = index.len();
         for &(col, coef) in self.terms.iter() {
-            index.push(col as i32);
-            value.push(coef);
+            // Terms that cancelled out (x - x) are not structural non-zeros.
+            if coef != 0.0 {
+                index.push(col as i32);
+                value.push(coef);
+            }
         }
         index.len() - start
     }
@@ -58,6 +61,13 @@ impl Sink {
 
 /// Sorts terms by column, merging repeated columns and dropping zeros.
 pub fn merge_terms(terms: &mut Vec<(u32, f64)>) {
+    merge_repeated(terms);
+    terms.retain(|t| t.1 != 0.0);
+}
+
+/// Sorts terms by column and merges repeated columns (the declared rows' hot path, which
+/// drops zeros as it copies).
+fn merge_repeated(terms: &mut Vec<(u32, f64)>) {
     // Rows built by one sum over a set come out in increasing column order, so the
     // sequential check is almost always enough; otherwise sort and merge (rows are short).
     if !terms.windows(2).all(|w| w[0].0 < w[1].0) {
@@ -72,10 +82,6 @@ pub fn merge_terms(terms: &mut Vec<(u32, f64)>) {
             }
         }
         terms.truncate(w);
-    }
-    // Terms that cancelled out (x - x) are not structural non-zeros.
-    if terms.iter().any(|t| t.1 == 0.0) {
-        terms.retain(|t| t.1 != 0.0);
     }
 }
 
