@@ -10,9 +10,17 @@ use crate::pipeline::Options;
 pub(super) fn datasets(a: DatasetsArgs) -> i32 {
     match a.show.as_slice() {
         [] => {
+            // Nothing found is an error that says where it looked, never an empty table.
+            let names = match dataset::list_names() {
+                Ok(names) => names,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::USAGE;
+                }
+            };
             let mut s =
                 String::from("| dataset | problems | numeric answers | licence | sha256 |\n|---|---:|---:|---|---|\n");
-            for name in dataset::list_names() {
+            for name in names {
                 match dataset::find(&name, None) {
                     Ok(d) => {
                         let numeric = d.items.iter().filter(|i| i.expected.is_numeric()).count();
@@ -26,8 +34,11 @@ pub(super) fn datasets(a: DatasetsArgs) -> i32 {
                     Err(e) => eprintln!("warning: {e}"),
                 }
             }
-            report::out(&s);
-            exit::OK
+            if report::out(&s) {
+                exit::OK
+            } else {
+                exit::IO_ERROR
+            }
         }
         [cmd, name, id] if cmd == "show" => match dataset::find(name, None) {
             Ok(d) => match d.items.iter().find(|i| &i.id == id) {

@@ -35,7 +35,7 @@ impl Target for Ampl {
     }
     fn call(&self, scope: &mut Scope, func: &str, args: &[Expr]) -> Out {
         if !is_identifier(func) {
-            return Err(Unsupported::new(format!("the function name {func:?}")));
+            return Err(Unsupported::new(format!("the function name `{}`", func.escape_debug())));
         }
         let raw = name_arg(args).unwrap_or_default();
         let arg = mathprog_ident(raw);

@@ -39,7 +39,7 @@ impl Target for Pyomo {
             scope.set_of(arg).map(py_attr).ok_or_else(|| Unsupported::new(format!("`{func}` of an index over a range")))
         };
         if !is_identifier(func) {
-            return Err(Unsupported::new(format!("the function name {func:?}")));
+            return Err(Unsupported::new(format!("the function name `{}`", func.escape_debug())));
         }
         Ok(match func {
             "card" => format!("len(m.{})", py_attr(arg)),
