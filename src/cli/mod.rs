@@ -329,7 +329,7 @@ struct BenchArgs {
     labels: Option<PathBuf>,
     /// The run directory: results.jsonl, run.json, metrics.json, report.md, report.html and
     /// problems/ (created if needed).
-    #[arg(short, long = "out", alias = "run-dir", value_name = "DIR", default_value = "runs/bench")]
+    #[arg(short = 'o', long = "out", alias = "run-dir", value_name = "DIR", default_value = "runs/bench")]
     run_dir: PathBuf,
     /// Continue an existing run directory, skipping finished problems; problems whose last
     /// line is `llm-error` or `timeout` are run again (the new line wins).
