@@ -125,6 +125,7 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
         serde_json::to_string_pretty(&doc).expect("serializable") + "\n",
     )
     .and_then(|_| std::fs::write(a.run_dir.join("report.md"), metrics::report(&header, &m, &lines)))
+    .and_then(|_| std::fs::write(a.run_dir.join("report.html"), bench::html::report(&header, &m, &lines, &a.run_dir)))
     .and_then(|_| match &a.junit {
         Some(p) => std::fs::write(p, metrics::junit(&lines)),
         None => Ok(()),
