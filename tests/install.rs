@@ -84,6 +84,26 @@ fn datasets_beside_the_binary_come_before_the_source_tree() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let table = text(&o.stdout);
     assert!(table.contains("| shipped | 1 |") && !table.contains("nl4opt"), "{table}");
+    assert!(text(&o.stderr).contains("(beside the binary)"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn the_wheel_ships_every_dataset() {
+    // pyproject.toml's wheel data links each file of datasets/ (maturin follows links to
+    // files, not to folders): a dataset added without its link would be missing from pip installs.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shipped = root.join("packaging/wheel-data/data/share/optform/datasets");
+    let names = |dir: &Path| {
+        let mut v: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&shipped), names(&root.join("datasets")), "add a link: ln -s ../../../../../../datasets/NAME");
+    for name in names(&shipped) {
+        let (a, b) = (std::fs::read(shipped.join(&name)).unwrap(), std::fs::read(root.join("datasets").join(&name)).unwrap());
+        assert!(a == b, "{name} links to the dataset");
+    }
 }
 
 #[test]

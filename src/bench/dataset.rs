@@ -126,10 +126,15 @@ pub fn candidates() -> Vec<(PathBuf, &'static str)> {
 
 /// The first candidate folder that holds a `.jsonl` file; `Err` says where it looked.
 pub fn folder() -> Result<PathBuf, String> {
+    located().map(|(dir, _)| dir)
+}
+
+/// The datasets folder and which candidate it is (`OPTFORM_DATASETS`, `the install prefix`, …).
+pub fn located() -> Result<(PathBuf, &'static str), String> {
     let candidates = candidates();
-    for (dir, _) in &candidates {
+    for (dir, why) in &candidates {
         if has_jsonl(dir) {
-            return Ok(dir.clone());
+            return Ok((dir.clone(), why));
         }
     }
     let looked: Vec<String> = candidates.iter().map(|(d, why)| format!("{} ({why})", d.display())).collect();

@@ -11,8 +11,12 @@ pub(super) fn datasets(a: DatasetsArgs) -> i32 {
     match a.show.as_slice() {
         [] => {
             // Nothing found is an error that says where it looked, never an empty table.
-            let names = match dataset::list_names() {
-                Ok(names) => names,
+            let names = match dataset::located().and_then(|(dir, why)| Ok((dir, why, dataset::list_names()?))) {
+                Ok((dir, why, names)) => {
+                    // Which copy is read, when an install has several.
+                    eprintln!("datasets in {} ({why})", dir.display());
+                    names
+                }
                 Err(e) => {
                     eprintln!("error: {e}");
                     return exit::USAGE;
