@@ -49,7 +49,8 @@ fn an_lp_adds_reduced_costs_and_duals_equal_to_the_json_report() {
     let o = run("examples/diet.json", &["--csv", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let report = json_of("examples/diet.json");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("constraints")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir.join("constraints")).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     assert!(!files.is_empty());
     let mut rows_seen = 0;

@@ -101,7 +101,8 @@ fn the_wheel_ships_every_dataset() {
     };
     assert_eq!(names(&shipped), names(&root.join("datasets")), "add a link: ln -s ../../../../../../datasets/NAME");
     for name in names(&shipped) {
-        let (a, b) = (std::fs::read(shipped.join(&name)).unwrap(), std::fs::read(root.join("datasets").join(&name)).unwrap());
+        let (a, b) =
+            (std::fs::read(shipped.join(&name)).unwrap(), std::fs::read(root.join("datasets").join(&name)).unwrap());
         assert!(a == b, "{name} links to the dataset");
     }
 }

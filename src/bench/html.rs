@@ -90,7 +90,11 @@ fn chart(m: &BTreeMap<String, DatasetMetrics>) -> String {
         let colour = COLOURS[k % COLOURS.len()];
         let points: Vec<String> =
             d.accuracy_by_repairs.iter().enumerate().map(|(r, a)| format!("{:.1},{:.1}", x(r), y(*a))).collect();
-        let _ = write!(s, "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/>", points.join(" "));
+        let _ = write!(
+            s,
+            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/>",
+            points.join(" ")
+        );
         for (r, a) in d.accuracy_by_repairs.iter().enumerate() {
             let _ = write!(
                 s,
@@ -232,15 +236,18 @@ fn problem_html(l: &ResultLine, dir: &Path) -> String {
         .lines()
         .filter_map(|t| serde_json::from_str(t).ok())
         .collect();
-    let problem = rounds
-        .first()
-        .and_then(|r| r.get("messages")?.as_array()?.last()?.get("content")?.as_str().map(String::from));
+    let problem =
+        rounds.first().and_then(|r| r.get("messages")?.as_array()?.last()?.get("content")?.as_str().map(String::from));
     if let Some(p) = problem {
         let _ = write!(s, "<details><summary>problem</summary><pre>{}</pre></details>", escape(&p));
     }
     match std::fs::read_to_string(dir.join("model.json")) {
         Ok(model) => {
-            let _ = write!(s, "<details><summary>formulation (model.json)</summary><pre>{}</pre></details>", escape(&model));
+            let _ = write!(
+                s,
+                "<details><summary>formulation (model.json)</summary><pre>{}</pre></details>",
+                escape(&model)
+            );
         }
         Err(_) => s.push_str("<p>no formulation</p>"),
     }
@@ -273,7 +280,8 @@ pub fn report(header: &Header, m: &BTreeMap<String, DatasetMetrics>, lines: &[Re
     );
     for (name, sha) in &header.datasets {
         let rule = header.rules.get(name).map(super::score::Rule::describe).unwrap_or_default();
-        let _ = write!(s, "<li><code>{}</code> sha256 <code>{}</code>: {}</li>", escape(name), escape(sha), escape(&rule));
+        let _ =
+            write!(s, "<li><code>{}</code> sha256 <code>{}</code>: {}</li>", escape(name), escape(sha), escape(&rule));
     }
     s.push_str("</ul>\n<h2>Results</h2>\n");
     s += &results_table(m);
@@ -303,7 +311,14 @@ mod tests {
         let hostile = r#"</pre><script>alert('x')</script><img src=x onerror="y"> & done"#;
         let e = escape(hostile);
         assert!(!e.contains('<') && !e.contains('>') && !e.contains('"') && !e.contains('\''), "{e}");
-        assert_eq!(e.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&"), hostile);
+        assert_eq!(
+            e.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&"),
+            hostile
+        );
     }
 
     #[test]

@@ -76,9 +76,8 @@ pub fn write(dir: &Path, model: &Model, compiled: &Compiled, outcome: &Outcome) 
 
     let vars_dir = folder(dir, "variables")?;
     for v in &model.vars {
-        let mut header = unique(
-            v.dims.iter().flat_map(|&d| set_columns(&model.sets[d].name, model.sets[d].arity)).collect(),
-        );
+        let mut header =
+            unique(v.dims.iter().flat_map(|&d| set_columns(&model.sets[d].name, model.sets[d].arity)).collect());
         header.push("value".into());
         if outcome.col_dual.is_some() {
             header.push("reduced_cost".into());

@@ -737,7 +737,10 @@ mod tests {
         fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
             for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
                 if arg.get_help().is_none() && arg.get_long_help().is_none() {
-                    missing.push(format!("{path} {}", arg.get_long().map_or_else(|| arg.get_id().to_string(), |l| format!("--{l}"))));
+                    missing.push(format!(
+                        "{path} {}",
+                        arg.get_long().map_or_else(|| arg.get_id().to_string(), |l| format!("--{l}"))
+                    ));
                 }
             }
             for sub in cmd.get_subcommands() {

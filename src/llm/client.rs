@@ -97,7 +97,8 @@ impl Client {
                         status: 400,
                         body: format!(
                             "the server does not accept the structured-output mode {}; try --structured auto",
-                            clap::ValueEnum::to_possible_value(&mode).map_or_else(String::new, |v| v.get_name().to_string())
+                            clap::ValueEnum::to_possible_value(&mode)
+                                .map_or_else(String::new, |v| v.get_name().to_string())
                         ),
                     })
                 }
