@@ -200,7 +200,7 @@ struct LlmArgs {
 
 #[derive(Args, Debug)]
 struct SolveArgs {
-    /// The problem in plain English (a text file).
+    /// The problem in plain English (a text file), or `-` for stdin.
     problem: PathBuf,
     #[command(flatten)]
     llm: LlmArgs,
@@ -242,7 +242,7 @@ struct SolveArgs {
 
 #[derive(Args, Debug)]
 struct FormulateArgs {
-    /// The problem in plain English (a text file).
+    /// The problem in plain English (a text file), or `-` for stdin.
     problem: PathBuf,
     #[command(flatten)]
     llm: LlmArgs,
