@@ -3,6 +3,7 @@
 #   docker build -t optform .                      # the CLI, its datasets and examples
 #   docker run --rm -v "$PWD:/work" optform run examples/diet.json
 #   docker run --rm optform datasets
+#   (add -u "$(id -u):$(id -g)" to write outputs into the mounted folder as yourself)
 #
 #   docker build --target llm -t optform:llm .     # plus the local model server (llama.cpp +
 #                                                  # Qwen2.5-Coder-1.5B, ~1 GB, 10-18 min to build)

@@ -132,16 +132,16 @@ bounded_schema and a [prices.MODEL] table (input/output dollars per million toke
 
 const BENCH_HELP: &str = "\
 Examples:
-  optform bench nl4opt --sample 20 --seed 1 --run-dir runs/nl4opt-20
+  optform bench nl4opt --sample 20 --seed 1 -o runs/nl4opt-20
   optform bench nl4opt mamo_easylp --limit 50 --concurrency 16 --base-url http://vllm:8000/v1 --model qwen
-  optform bench nl4opt --run-dir runs/a --resume                    # continue an interrupted run
-  optform bench industryor --shard 3/8 --run-dir runs/ior-3         # one slice of 8 (Slurm array, k8s Job)
-  optform bench nl4opt --sample 20 --cache tests/bench-cache --offline --run-dir runs/replay
+  optform bench nl4opt -o runs/a --resume                    # continue an interrupted run
+  optform bench industryor --shard 3/8 -o runs/ior-3         # one slice of 8 (Slurm array, k8s Job)
+  optform bench nl4opt --sample 20 --cache tests/bench-cache --offline -o runs/replay
 
 Scoring: correct when |pred - gt| <= max(rtol*|gt|, atol), rtol 1e-6, atol 0.005 for datasets
 whose labels are rounded to 2 decimals (else 0); infeasible/unbounded labels match only that
 status; timeouts never count. The ground truth is never used to retry. Each run writes
-results.jsonl (one line per problem as it finishes), metrics.json and report.md.";
+results.jsonl (one line per problem as it finishes), metrics.json, report.md and report.html.";
 
 const SCORE_HELP: &str = "\
 Examples:

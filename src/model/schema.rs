@@ -131,7 +131,6 @@ pub fn editor_schema() -> Value {
     });
     json!({
         "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://optform.invalid/model.schema.json",
         "title": "optform model",
         "description": "A five-element formulation: sets, parameters, variables, objective, constraints. The language: docs/formulation.md.",
         "type": "object",
