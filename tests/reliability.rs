@@ -341,3 +341,38 @@ fn a_formulation_on_stdin_runs_and_reads_files_only_from_data_dir() {
     assert!(stderr(&o).contains("this formulation may not read files"), "{}", stderr(&o));
     assert_eq!(pipe(&["check", "-", "--data-dir", "examples"], &csv).status.code(), Some(0));
 }
+
+#[test]
+fn solve_reads_the_problem_from_stdin_as_from_a_file() {
+    use std::io::Write as _;
+    // The recorded answers of the local model: the same text by file and by stdin is the same
+    // request, so the same answer comes back offline.
+    let args = ["--cache", "tests/llm-cache", "--offline", "--quiet", "--json"];
+    let by_file = Command::new(env!("CARGO_BIN_EXE_optform"))
+        .args(["solve", "examples/production_scalar.txt"])
+        .args(args)
+        .env_remove("OPTFORM_BASE_URL")
+        .env_remove("OPTFORM_MODEL")
+        .output()
+        .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_optform"))
+        .args(["solve", "-"])
+        .args(args)
+        .env_remove("OPTFORM_BASE_URL")
+        .env_remove("OPTFORM_MODEL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&std::fs::read("examples/production_scalar.txt").unwrap()).unwrap();
+    let by_stdin = child.wait_with_output().unwrap();
+    assert_eq!(by_file.status.code(), Some(0), "{}", stderr(&by_file));
+    assert_eq!(by_stdin.status.code(), Some(0));
+    let answer = |o: &Output| {
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_object_mut().unwrap().remove("seconds");
+        v
+    };
+    assert_eq!(answer(&by_file), answer(&by_stdin));
+    assert_eq!(answer(&by_stdin)["objective"], serde_json::json!(2745.0));
+}

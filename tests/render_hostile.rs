@@ -330,7 +330,8 @@ fn hostile_declared_names_are_refused_as_code_and_escaped_in_documents() {
     case.f.constraints[0].name = bad.clone();
     for format in [Format::Pyomo, Format::Ampl] {
         let err = render(&case.f, &case.m, &case.c, format, None).expect_err("a hostile name is refused").to_string();
-        assert!(err.contains(&format!("{bad:?}")) && !err.contains('\n'), "{}: {err}", format.name());
+        // Quoted and escaped on one line, not Rust debug text.
+        assert!(err.contains(&format!("`{}`", bad.escape_debug())) && !err.contains('\n'), "{}: {err}", format.name());
     }
     let latex = render(&case.f, &case.m, &case.c, Format::Latex, None).unwrap();
     let markdown = render(&case.f, &case.m, &case.c, Format::Markdown, None).unwrap();
@@ -455,5 +456,5 @@ fn mathprog_names_an_element_too_long_for_glpk() {
     let long = format!("{}é", "a".repeat(95));
     let too_long = model(&long);
     let err = render(&too_long.f, &too_long.m, &too_long.c, Format::Ampl, None).expect_err("refused").to_string();
-    assert!(err.contains(&format!("{long:?}")) && err.contains("at most 100 characters"), "{err}");
+    assert!(err.contains(&format!("`{long}`")) && err.contains("at most 100 characters"), "{err}");
 }

@@ -101,9 +101,53 @@ pub fn load(path: &Path, overrides: Option<&Path>) -> Result<Dataset, String> {
     Ok(Dataset { name, path: path.to_path_buf(), sha256, items, licence: None })
 }
 
-/// The datasets folder: `OPTFORM_DATASETS`, else `datasets/` in the working directory.
-pub fn folder() -> PathBuf {
-    std::env::var_os("OPTFORM_DATASETS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("datasets"))
+/// The places a datasets folder is looked for, in order, each with why it is a candidate:
+/// 1. `OPTFORM_DATASETS`, when set (and then nothing else: a variable that names the wrong
+///    folder is a mistake to report, not to paper over);
+/// 2. `datasets/` beside the binary, and `../share/optform/datasets` from it (how the wheel,
+///    the Docker image and a hand-made install ship them);
+/// 3. `datasets/` of the source tree the binary was built from, which `cargo install --path .`
+///    and `cargo install --git` leave in place.
+///
+/// The 11 MB of datasets are not embedded in the binary: they are data to read, diff and
+/// replace (`--labels`, a newer copy), and every install path above has them on disk.
+pub fn candidates() -> Vec<(PathBuf, &'static str)> {
+    if let Some(dir) = std::env::var_os("OPTFORM_DATASETS") {
+        return vec![(PathBuf::from(dir), "OPTFORM_DATASETS")];
+    }
+    let mut out = Vec::new();
+    if let Some(bin) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+        out.push((bin.join("datasets"), "beside the binary"));
+        out.push((bin.join("../share/optform/datasets"), "the install prefix"));
+    }
+    out.push((Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets"), "the source tree it was built from"));
+    out
+}
+
+/// The first candidate folder that holds a `.jsonl` file; `Err` says where it looked.
+pub fn folder() -> Result<PathBuf, String> {
+    located().map(|(dir, _)| dir)
+}
+
+/// The datasets folder and which candidate it is (`OPTFORM_DATASETS`, `the install prefix`, …).
+pub fn located() -> Result<(PathBuf, &'static str), String> {
+    let candidates = candidates();
+    for (dir, why) in &candidates {
+        if has_jsonl(dir) {
+            return Ok((dir.clone(), why));
+        }
+    }
+    let looked: Vec<String> = candidates.iter().map(|(d, why)| format!("{} ({why})", d.display())).collect();
+    Err(format!(
+        "no benchmark datasets found; looked in {}. Set OPTFORM_DATASETS to a folder of .jsonl files (the repository's datasets/), or pass a dataset's path",
+        looked.join(", ")
+    ))
+}
+
+fn has_jsonl(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(Result::ok).any(|e| e.path().extension().is_some_and(|x| x == "jsonl")))
+        .unwrap_or(false)
 }
 
 /// A dataset by name (`nl4opt`) in the folder, or by path (`my/set.jsonl`).
@@ -112,10 +156,10 @@ pub fn find(name: &str, overrides: Option<&Path>) -> Result<Dataset, String> {
     let path = if as_path.extension().is_some_and(|e| e == "jsonl") {
         as_path.to_path_buf()
     } else {
-        folder().join(format!("{name}.jsonl"))
+        folder()?.join(format!("{name}.jsonl"))
     };
     if !path.exists() {
-        let known = list_names().join(", ");
+        let known = list_names().map(|n| n.join(", ")).unwrap_or_default();
         return Err(format!("no dataset `{name}` (looked for {}); known: {known}", path.display()));
     }
     let mut d = load(&path, overrides)?;
@@ -123,23 +167,22 @@ pub fn find(name: &str, overrides: Option<&Path>) -> Result<Dataset, String> {
     Ok(d)
 }
 
-pub fn list_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(folder())
-        .map(|rd| {
-            rd.filter_map(|e| {
-                let p = e.ok()?.path();
-                (p.extension()? == "jsonl").then(|| p.file_stem().map(|s| s.to_string_lossy().into_owned())).flatten()
-            })
-            .collect()
+/// The dataset names of the folder, sorted; `Err` when there is no folder (says where it looked).
+pub fn list_names() -> Result<Vec<String>, String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder()?)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "jsonl").then(|| p.file_stem().map(|s| s.to_string_lossy().into_owned())).flatten()
         })
-        .unwrap_or_default();
+        .collect();
     names.sort();
-    names
+    Ok(names)
 }
 
 /// The licence column of `SOURCES.md` for a file (`| nl4opt.jsonl | … | licence | notes |`).
 fn licence_of(name: &str) -> Option<String> {
-    let text = std::fs::read_to_string(folder().join("SOURCES.md")).ok()?;
+    let text = std::fs::read_to_string(folder().ok()?.join("SOURCES.md")).ok()?;
     let row = text.lines().find(|l| l.starts_with(&format!("| {name}.jsonl |")))?;
     let cells: Vec<&str> = row.split('|').map(str::trim).collect();
     // Primary and originals tables: licence is the 6th cell; alternates: the 5th.

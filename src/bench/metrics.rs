@@ -197,7 +197,7 @@ pub fn report(header: &Header, m: &BTreeMap<String, DatasetMetrics>, lines: &[Re
         for l in wrong {
             let expected = match l.expected {
                 Expected::Objective(v) => crate::solve::pretty(v),
-                e => format!("{e:?}").to_lowercase(),
+                e => e.to_string(),
             };
             let predicted =
                 l.objective.map(crate::solve::pretty).or_else(|| l.status.clone()).unwrap_or_else(|| "—".into());

@@ -2,6 +2,7 @@
 //! resumable results, strict scoring and reports; `optform score` merges runs and gates CI.
 
 pub mod dataset;
+pub mod html;
 pub mod metrics;
 pub mod score;
 

@@ -10,9 +10,21 @@ use crate::pipeline::Options;
 pub(super) fn datasets(a: DatasetsArgs) -> i32 {
     match a.show.as_slice() {
         [] => {
+            // Nothing found is an error that says where it looked, never an empty table.
+            let names = match dataset::located().and_then(|(dir, why)| Ok((dir, why, dataset::list_names()?))) {
+                Ok((dir, why, names)) => {
+                    // Which copy is read, when an install has several.
+                    eprintln!("datasets in {} ({why})", dir.display());
+                    names
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::USAGE;
+                }
+            };
             let mut s =
                 String::from("| dataset | problems | numeric answers | licence | sha256 |\n|---|---:|---:|---|---|\n");
-            for name in dataset::list_names() {
+            for name in names {
                 match dataset::find(&name, None) {
                     Ok(d) => {
                         let numeric = d.items.iter().filter(|i| i.expected.is_numeric()).count();
@@ -26,8 +38,11 @@ pub(super) fn datasets(a: DatasetsArgs) -> i32 {
                     Err(e) => eprintln!("warning: {e}"),
                 }
             }
-            report::out(&s);
-            exit::OK
+            if report::out(&s) {
+                exit::OK
+            } else {
+                exit::IO_ERROR
+            }
         }
         [cmd, name, id] if cmd == "show" => match dataset::find(name, None) {
             Ok(d) => match d.items.iter().find(|i| &i.id == id) {
@@ -114,6 +129,7 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
         serde_json::to_string_pretty(&doc).expect("serializable") + "\n",
     )
     .and_then(|_| std::fs::write(a.run_dir.join("report.md"), metrics::report(&header, &m, &lines)))
+    .and_then(|_| std::fs::write(a.run_dir.join("report.html"), bench::html::report(&header, &m, &lines, &a.run_dir)))
     .and_then(|_| match &a.junit {
         Some(p) => std::fs::write(p, metrics::junit(&lines)),
         None => Ok(()),

@@ -36,8 +36,25 @@ pub(super) fn client(a: &LlmArgs) -> Result<crate::llm::Client, String> {
     Ok(crate::llm::Client::new(endpoint, cache, a.offline))
 }
 
+/// A problem text larger than this is refused: it would not fit any model's context anyway.
+const PROBLEM_BYTES: u64 = 16 << 20;
+
+/// The problem text, from a file or, for `-`, from stdin.
 fn read_problem(path: &std::path::Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = if path.as_os_str() == "-" {
+        use std::io::Read as _;
+        let mut text = String::new();
+        std::io::stdin()
+            .take(PROBLEM_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read the problem from stdin: {e}"))?;
+        if text.len() as u64 > PROBLEM_BYTES {
+            return Err(format!("the problem on stdin is larger than {PROBLEM_BYTES} bytes"));
+        }
+        text
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
+    };
     if text.trim().is_empty() {
         return Err(format!("{} is empty", path.display()));
     }

@@ -1,6 +1,7 @@
 //! Command line: `optform check` and `optform run`.
 
 mod bench;
+mod csv_out;
 mod llm;
 pub mod report;
 
@@ -88,10 +89,32 @@ enum Command {
     #[command(
         after_help = "Examples:\n  optform completions bash > ~/.local/share/bash-completion/completions/optform\n  optform completions zsh > ~/.zfunc/_optform\n  optform completions fish > ~/.config/fish/completions/optform.fish"
     )]
-    Completions { shell: clap_complete::Shell },
+    Completions {
+        /// The shell to write the script for.
+        shell: clap_complete::Shell,
+    },
     /// Print the man page (roff).
     #[command(after_help = "Example:\n  optform man > ~/.local/share/man/man1/optform.1 && man optform")]
     Man,
+    /// Print the JSON Schema of a model file, for editors (VS Code: `json.schemas`, or a `$schema` key).
+    #[command(after_help = SCHEMA_HELP)]
+    Schema(SchemaArgs),
+}
+
+const SCHEMA_HELP: &str = "\
+Examples:
+  optform schema -o optform.schema.json
+  # then in a model file:  { \"$schema\": \"./optform.schema.json\", \"variables\": ... }
+  # or in VS Code settings: \"json.schemas\": [{\"fileMatch\": [\"models/*.json\"], \"url\": \"./optform.schema.json\"}]
+
+The schema describes every form the language accepts (a superset of the one the LLM is
+constrained by); `optform check` still does the real checks: names, sets, data and degrees.";
+
+#[derive(Args, Debug)]
+struct SchemaArgs {
+    /// Write the schema to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
 const SOLVE_HELP: &str = "\
@@ -109,16 +132,16 @@ bounded_schema and a [prices.MODEL] table (input/output dollars per million toke
 
 const BENCH_HELP: &str = "\
 Examples:
-  optform bench nl4opt --sample 20 --seed 1 --run-dir runs/nl4opt-20
+  optform bench nl4opt --sample 20 --seed 1 -o runs/nl4opt-20
   optform bench nl4opt mamo_easylp --limit 50 --concurrency 16 --base-url http://vllm:8000/v1 --model qwen
-  optform bench nl4opt --run-dir runs/a --resume                    # continue an interrupted run
-  optform bench industryor --shard 3/8 --run-dir runs/ior-3         # one slice of 8 (Slurm array, k8s Job)
-  optform bench nl4opt --sample 20 --cache tests/bench-cache --offline --run-dir runs/replay
+  optform bench nl4opt -o runs/a --resume                    # continue an interrupted run
+  optform bench industryor --shard 3/8 -o runs/ior-3         # one slice of 8 (Slurm array, k8s Job)
+  optform bench nl4opt --sample 20 --cache tests/bench-cache --offline -o runs/replay
 
 Scoring: correct when |pred - gt| <= max(rtol*|gt|, atol), rtol 1e-6, atol 0.005 for datasets
 whose labels are rounded to 2 decimals (else 0); infeasible/unbounded labels match only that
 status; timeouts never count. The ground truth is never used to retry. Each run writes
-results.jsonl (one line per problem as it finishes), metrics.json and report.md.";
+results.jsonl (one line per problem as it finishes), metrics.json, report.md and report.html.";
 
 const SCORE_HELP: &str = "\
 Examples:
@@ -177,7 +200,7 @@ struct LlmArgs {
 
 #[derive(Args, Debug)]
 struct SolveArgs {
-    /// The problem in plain English (a text file).
+    /// The problem in plain English (a text file), or `-` for stdin.
     problem: PathBuf,
     #[command(flatten)]
     llm: LlmArgs,
@@ -207,7 +230,7 @@ struct SolveArgs {
     /// Write model.json, solution.json, transcript.jsonl and report.md here, as the run goes
     /// (the transcript after every round). The directory is created if needed; those four
     /// files from an earlier run are removed first, other files are left alone.
-    #[arg(long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print one JSON document on stdout instead of text.
     #[arg(long)]
@@ -219,7 +242,7 @@ struct SolveArgs {
 
 #[derive(Args, Debug)]
 struct FormulateArgs {
-    /// The problem in plain English (a text file).
+    /// The problem in plain English (a text file), or `-` for stdin.
     problem: PathBuf,
     #[command(flatten)]
     llm: LlmArgs,
@@ -233,8 +256,9 @@ struct FormulateArgs {
     #[arg(long, value_name = "SECONDS", value_parser = llm::parse_seconds)]
     deadline: Option<f64>,
     /// Where to write the formulation (default: stdout).
-    #[arg(short, long)]
+    #[arg(short, long = "out", alias = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// No progress lines on stderr.
     #[arg(long, short)]
     quiet: bool,
 }
@@ -259,6 +283,7 @@ struct BenchArgs {
     /// A seeded random N problems of each dataset.
     #[arg(long)]
     sample: Option<usize>,
+    /// Seed of --sample's draw (the same seed draws the same problems).
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Run slice K of N (1-based), e.g. 3/8.
@@ -276,6 +301,7 @@ struct BenchArgs {
     /// Independent formulations per problem (majority vote, 1–50).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
     samples: u32,
+    /// Sampling temperature (0 samples greedily).
     #[arg(long, default_value_t = 0.0)]
     temperature: f64,
     /// Repair rounds after the first answer (0–50).
@@ -291,14 +317,19 @@ struct BenchArgs {
     /// Relative MIP gap at which HiGHS may stop; the default proves the optimum.
     #[arg(long, value_name = "GAP", default_value = llm::EXACT_GAP_FLAG, value_parser = llm::parse_gap)]
     mip_gap: f64,
+    /// Relative tolerance of the scoring rule (default 1e-6).
     #[arg(long)]
     rtol: Option<f64>,
+    /// Absolute tolerance of the scoring rule (default 0.005 for datasets whose labels are
+    /// rounded to 2 decimals, else 0).
     #[arg(long)]
     atol: Option<f64>,
     /// Label overrides: a JSONL of {id, answer, answer_status}.
     #[arg(long, value_name = "FILE")]
     labels: Option<PathBuf>,
-    #[arg(long, default_value = "runs/bench")]
+    /// The run directory: results.jsonl, run.json, metrics.json, report.md, report.html and
+    /// problems/ (created if needed).
+    #[arg(short = 'o', long = "out", alias = "run-dir", value_name = "DIR", default_value = "runs/bench")]
     run_dir: PathBuf,
     /// Continue an existing run directory, skipping finished problems; problems whose last
     /// line is `llm-error` or `timeout` are run again (the new line wins).
@@ -364,7 +395,7 @@ struct RenderArgs {
     #[arg(long = "to", value_enum)]
     to: crate::render::Format,
     /// Write to this file instead of stdout.
-    #[arg(short, long)]
+    #[arg(short, long = "out", alias = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// Use this minijinja template instead of the built-in one.
     #[arg(long, value_name = "PATH")]
@@ -452,6 +483,11 @@ struct RunArgs {
     /// Show HiGHS's log (on stderr, so --json stays clean).
     #[arg(long)]
     verbose: bool,
+    /// Also write the solution as CSV files into this folder (created if needed): one per
+    /// variable (index columns named after its sets, `value`, and `reduced_cost` for an LP)
+    /// and one per constraint (its keys, `activity`, `dual` for an LP, and `slack`).
+    #[arg(long, value_name = "DIR")]
+    csv: Option<PathBuf>,
     #[command(flatten)]
     input: InputArgs,
 }
@@ -495,6 +531,7 @@ fn dispatch(command: Command) -> i32 {
                 exit::IO_ERROR
             }
         }
+        Command::Schema(a) => schema(a),
         Command::Man => {
             let mut page = Vec::new();
             match clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page) {
@@ -618,6 +655,18 @@ fn run(a: RunArgs) -> i32 {
     if !written {
         return exit::IO_ERROR;
     }
+    if let Some(dir) = &a.csv {
+        // Without a point there is nothing to tabulate: said on stderr, and the exit code
+        // stays the solve's (infeasible, unbounded, …).
+        match csv_out::write(dir, model, compiled, &outcome) {
+            Ok(_) => {}
+            Err(e) if outcome.x.is_none() => eprintln!("note: --csv {}: {e}", dir.display()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::IO_ERROR;
+            }
+        }
+    }
     match outcome.status {
         Status::Optimal if verification.as_ref().is_some_and(|v| v.ok) => exit::OK,
         Status::Optimal => exit::NOT_VERIFIED,
@@ -662,5 +711,76 @@ fn render(a: RenderArgs) -> i32 {
         },
         None if report::out(&text) => exit::OK,
         None => exit::IO_ERROR,
+    }
+}
+
+fn schema(a: SchemaArgs) -> i32 {
+    let text = serde_json::to_string_pretty(&crate::model::schema::editor_schema()).expect("serializable") + "\n";
+    match &a.out {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                exit::IO_ERROR
+            }
+        },
+        None if report::out(&text) => exit::OK,
+        None => exit::IO_ERROR,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every argument of every command, the positionals included, explains itself in `--help`.
+    #[test]
+    fn every_option_of_every_command_has_help_text() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!(
+                        "{path} {}",
+                        arg.get_long().map_or_else(|| arg.get_id().to_string(), |l| format!("--{l}"))
+                    ));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "optform", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:?}");
+        assert!(cmd.get_subcommands().count() >= 11, "the walk sees every command");
+    }
+
+    /// `-o/--out` names what a command writes, in every command that writes something; the
+    /// old names still parse.
+    #[test]
+    fn every_command_that_writes_takes_out_and_the_old_names_still_work() {
+        for args in [
+            &["optform", "render", "m.json", "--to", "lp", "-o", "x"][..],
+            &["optform", "render", "m.json", "--to", "lp", "--output", "x"],
+            &["optform", "formulate", "p.txt", "--out", "x"],
+            &["optform", "formulate", "p.txt", "--output", "x"],
+            &["optform", "solve", "p.txt", "-o", "x"],
+            &["optform", "bench", "nl4opt", "-o", "x"],
+            &["optform", "bench", "nl4opt", "--run-dir", "x"],
+            &["optform", "schema", "--out", "x"],
+        ] {
+            let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            let out = match cli.command {
+                Command::Render(a) => a.output,
+                Command::Formulate(a) => a.output,
+                Command::Solve(a) => a.out,
+                Command::Bench(a) => Some(a.run_dir),
+                Command::Schema(a) => a.out,
+                _ => None,
+            };
+            assert_eq!(out, Some(PathBuf::from("x")), "{args:?}");
+        }
     }
 }

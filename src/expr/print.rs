@@ -108,6 +108,8 @@ pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
+        // The float's shortest text that reads back to the same value, with an exponent when
+        // that is shorter (`1e-7`, where Display writes `0.0000001`): a number, not a structure.
         format!("{n:?}")
     }
 }

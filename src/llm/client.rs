@@ -96,7 +96,9 @@ impl Client {
                         url: self.endpoint.base_url.clone(),
                         status: 400,
                         body: format!(
-                            "the server does not accept the structured-output mode {mode:?}; try --structured auto"
+                            "the server does not accept the structured-output mode {}; try --structured auto",
+                            clap::ValueEnum::to_possible_value(&mode)
+                                .map_or_else(String::new, |v| v.get_name().to_string())
                         ),
                     })
                 }

@@ -364,6 +364,8 @@ impl Loader<'_> {
             self.object(&v, "", "the formulation");
             return None;
         };
+        // An editor's `"$schema"` (see `optform schema`) is accepted and ignored.
+        m.remove("$schema");
         self.check_keys(m, "", TOP_KEYS);
         let name = match m.get("name") {
             Some(v) => self.model_name(v).unwrap_or_default(),

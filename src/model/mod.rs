@@ -11,6 +11,7 @@ mod json;
 pub mod limits;
 pub mod load;
 pub mod resolve;
+pub mod schema;
 pub mod sets;
 
 pub use build::build;

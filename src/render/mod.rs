@@ -112,7 +112,8 @@ fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Re
         let declared = declared.chain(f.vars.iter().map(|v| v.name.as_str()));
         if let Some(name) = escape::unidentifiable(declared.chain(f.constraints.iter().map(|c| c.name.as_str()))) {
             return Err(Unsupported::new(format!(
-                "the name {name:?} as code (rename it to letters, digits and `_`, not starting with a digit)"
+                "the name `{}` as code (rename it to letters, digits and `_`, not starting with a digit)",
+                name.escape_debug()
             )));
         }
     }
@@ -125,7 +126,8 @@ fn format_limits(format: Format, f: &Formulation, m: &Model, c: &Compiled) -> Re
         }
         if let Some(long) = escape::mathprog_too_long(m) {
             return Err(Unsupported::new(format!(
-                "the element {long:?} (GLPK takes at most {} characters in a string, escapes counted)",
+                "the element `{}` (GLPK takes at most {} characters in a string, escapes counted)",
+                long.escape_debug(),
                 escape::MATHPROG_MAX_LITERAL
             )));
         }

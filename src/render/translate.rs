@@ -180,7 +180,7 @@ pub fn tr(t: &dyn Target, scope: &mut Scope, e: &Expr) -> Out {
         ExprKind::Call { func, args } => match Builtin::from_name(func) {
             Some(f) => t.call(scope, f, args)?,
             None if func.is_empty() => t.tuple(list(t, scope, args)?),
-            None => return Err(Unsupported::new(format!("the function name {func:?}"))),
+            None => return Err(Unsupported::new(format!("the function name `{}`", func.escape_debug()))),
         },
         ExprKind::Neg(a) => t.neg(child(t, scope, a, PREC_UNARY)?),
         ExprKind::Not(a) => t.not(child(t, scope, a, PREC_NOT)?),
