@@ -119,3 +119,20 @@ fn schema_out_writes_the_file() {
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(written["title"], "optform model");
 }
+
+#[test]
+fn lexicographic_objectives_and_new_types_validate_and_typos_in_levels_do_not() {
+    let v = validator();
+    let model = |level_key: &str| {
+        json!({
+            "variables": { "x": { "type": "semi-integer", "upper": 9 }, "y": {} },
+            "objective": [
+                { "sense": "minimize", "expression": "abs(x - 3)", "name": "dev", level_key: 1 },
+                { "sense": "maximize", "expression": "y" }
+            ],
+            "constraints": { "c": "x >= 1 => y <= 4" }
+        })
+    };
+    assert_eq!(errors(&v, &model("tolerance")), Vec::<String>::new());
+    assert!(!errors(&v, &model("tolerence")).is_empty(), "a misspelt level key is flagged");
+}

@@ -41,6 +41,31 @@ fn map_of(description: &str, entry: Value) -> Value {
     json!({ "type": "object", "description": description, "additionalProperties": entry })
 }
 
+/// One objective (or, with the level keys, one level of a lexicographic list).
+fn objective(level_keys: &[&str]) -> Value {
+    let mut properties = json!({
+        "sense": keyword(
+            &["minimize", "maximize"],
+            &["minimize", "minimise", "min", "maximize", "maximise", "max"],
+            "minimize or maximize",
+        ),
+        "expression": {
+            "type": ["string", "number"],
+            "description": "A linear expression (abs, max, min, count, pwl and products with binaries are reformulated), or a convex quadratic one for a continuous model (0 for a feasibility problem).",
+        },
+        "description": text("Free text documenting the objective."),
+    });
+    for key in level_keys {
+        properties[*key] = match *key {
+            "name" => text("The level's name (an identifier; default level1, level2, …)."),
+            _ => {
+                json!({ "type": "number", "minimum": 0, "description": "How far this level may move from its optimum when the next level is optimised." })
+            }
+        };
+    }
+    json!({ "type": "object", "properties": properties, "required": ["sense", "expression"], "additionalProperties": false })
+}
+
 pub fn editor_schema() -> Value {
     let element = json!({ "type": ["string", "integer"] });
     let over = json!({
@@ -48,19 +73,34 @@ pub fn editor_schema() -> Value {
         "anyOf": [ { "type": "string" }, { "type": "array", "items": { "type": "string" } } ],
     });
     let var_type = keyword(
-        &["continuous", "integer", "binary", "semicontinuous"],
-        &["continuous", "real", "float", "integer", "int", "general", "binary", "bool", "boolean", "semicontinuous"],
-        "continuous (default), integer, binary, or semicontinuous (0 or within [lower, upper])",
+        &["continuous", "integer", "binary", "semicontinuous", "semiinteger"],
+        &[
+            "continuous",
+            "real",
+            "float",
+            "integer",
+            "int",
+            "general",
+            "binary",
+            "bool",
+            "boolean",
+            "semicontinuous",
+            "semiinteger",
+        ],
+        "continuous (default), integer, binary, semicontinuous (0 or within [lower, upper]) or semiinteger (0 or an integer within them)",
     );
     let bound = json!({
         "description": "A number, or an expression over parameters and the indices of `over` (\"-inf\" for a free variable).",
         "type": ["number", "string", "null"],
     });
     let set = json!({
-        "description": "A list of elements, an integer range \"1..12\", a list of tuples, or a CSV file beside the model.",
+        "description": "A list of elements, a list of tuples, a definition (a range, a set-builder or set algebra), or a CSV file beside the model.",
         "anyOf": [
             { "type": "array", "items": { "anyOf": [ element.clone(), { "type": "array", "items": element } ] } },
-            { "type": "string", "pattern": "\\.\\.", "description": "An integer range, e.g. \"1..12\" or \"1..N\"." },
+            {
+                "type": "string",
+                "description": "An integer range \"1..12\" / \"1..N\", a set-builder \"{i in N, j in N: i != j}\" or \"{(j,i) : (i,j) in Arcs}\", or set algebra \"A union B\", \"A diff B\", \"A inter B\".",
+            },
             {
                 "type": "object",
                 "properties": {
@@ -87,7 +127,7 @@ pub fn editor_schema() -> Value {
                         "items": { "type": "array" },
                         "description": "Rows of keys then the value: [[\"a\", \"x\", 4], ...].",
                     },
-                    "default": { "type": "number", "description": "The value of every entry without data." },
+                    "default": { "type": ["number", "string"], "description": "The value of every entry without data (\"inf\" for no limit)." },
                     "expression": text("A computed parameter: an expression over other parameters and the indices of `over`."),
                     "file": text("A CSV or JSON file beside the model holding the data."),
                     "keys": strings("CSV: the key columns (default: the first columns)."),
@@ -116,12 +156,12 @@ pub fn editor_schema() -> Value {
     });
     let constraint = json!({
         "anyOf": [
-            text("A scalar constraint: lhs <= rhs, lhs >= rhs, lhs == rhs, or a range lo <= e <= hi."),
+            text("A scalar constraint: lhs <= rhs, lhs >= rhs, lhs == rhs, a range lo <= e <= hi, or a proposition (\"y == 0 => x <= 0\", \"a >= 5 or b >= 8\")."),
             {
                 "type": "object",
                 "properties": {
                     "forall": text("The indices it holds for, with an optional filter: \"r in R\", \"i in I, j in J: i != j\"."),
-                    "expression": text("lhs <= rhs, lhs >= rhs, lhs == rhs, or a range lo <= e <= hi."),
+                    "expression": text("lhs <= rhs, lhs >= rhs, lhs == rhs, a range lo <= e <= hi, or a proposition joining relations with =>, <=>, or, and, not."),
                     "description": text("Free text documenting the constraint."),
                 },
                 "required": ["expression"],
@@ -142,22 +182,15 @@ pub fn editor_schema() -> Value {
             "parameters": map_of("Named data: scalars, indexed tables, computed values or files.", parameter),
             "variables": map_of("The decision variables.", variable),
             "objective": {
-                "type": "object",
-                "description": "What to minimize or maximize.",
-                "properties": {
-                    "sense": keyword(
-                        &["minimize", "maximize"],
-                        &["minimize", "minimise", "min", "maximize", "maximise", "max"],
-                        "minimize or maximize",
-                    ),
-                    "expression": {
-                        "type": ["string", "number"],
-                        "description": "A linear expression, or a convex quadratic one for a continuous model (0 for a feasibility problem).",
+                "description": "What to minimize or maximize: one objective, or a list of levels optimised in priority order.",
+                "anyOf": [
+                    objective(&[]),
+                    {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": objective(&["name", "tolerance", "relative_tolerance"]),
                     },
-                    "description": text("Free text documenting the objective."),
-                },
-                "required": ["sense", "expression"],
-                "additionalProperties": false,
+                ],
             },
             "constraints": map_of("Named constraints: a string, or an object with forall and expression.", constraint),
         },
