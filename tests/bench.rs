@@ -209,3 +209,30 @@ async fn bench_cli_reports_and_score_gates_regressions() {
     assert_eq!(score(&[good.to_str().unwrap(), "--fail-under", "70"]).status.code(), Some(0));
     assert_eq!(score(&[good.to_str().unwrap(), "--fail-under", "150"]).status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn corrected_labels_are_scored_beside_the_datasets_own() {
+    // t-3's label (99) is wrong: the answer 3 is right. Correcting it (as an audit line would)
+    // makes the run 4/4 against the corrected labels and 3/4 against the dataset's.
+    let d = dir("labels");
+    let labels = d.join("audit.jsonl");
+    std::fs::write(&labels, r#"{"dataset":"toy","id":"t-3","answer":3,"label":99,"verdict":"label-wrong"}"#).unwrap();
+    let data = write_dataset(&d);
+    let (url, _) = responder(Arc::new(|b: &Value| answer(b, None))).await;
+    let run = d.join("run");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_optform"))
+        .args(["bench", data.to_str().unwrap(), "--quiet", "--base-url", &url, "--model", "scripted"])
+        .args(["--labels", labels.to_str().unwrap(), "-o", run.to_str().unwrap()])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = bench::read_results(&run.join("results.jsonl"));
+    let t3 = lines.iter().find(|l| l.id == "t-3").unwrap();
+    assert!(t3.correct && t3.correct_by_dataset_label == Some(false));
+    let metrics: Value = serde_json::from_str(&std::fs::read_to_string(run.join("metrics.json")).unwrap()).unwrap();
+    assert_eq!(metrics["datasets"]["toy"]["accuracy"], 1.0);
+    assert_eq!(metrics["datasets"]["toy"]["accuracy_by_dataset_labels"], 0.75);
+    let report = std::fs::read_to_string(run.join("report.md")).unwrap();
+    assert!(report.contains("| toy | 100.0 % | 75.0 % |"), "{report}");
+}

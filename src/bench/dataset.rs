@@ -40,7 +40,10 @@ impl std::fmt::Display for Expected {
 pub struct Item {
     pub id: String,
     pub question: String,
+    /// The label scored against: the dataset's, or a `--labels` correction.
     pub expected: Expected,
+    /// The dataset's own label when `--labels` replaced it, so reports can show both scores.
+    pub dataset_label: Option<Expected>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,7 +83,7 @@ pub fn load(path: &Path, overrides: Option<&Path>) -> Result<Dataset, String> {
         let field = |k: &str| v.get(k).and_then(Value::as_str).map(String::from);
         let id = field("id").or_else(|| v.get("id").map(Value::to_string)).unwrap_or_else(|| format!("{}", n + 1));
         let question = field("question").ok_or_else(|| format!("{}:{}: no `question`", path.display(), n + 1))?;
-        items.push(Item { id, question, expected: expected(&v) });
+        items.push(Item { id, question, expected: expected(&v), dataset_label: None });
     }
     if let Some(o) = overrides {
         let text = std::fs::read_to_string(o).map_err(|e| format!("{}: {e}", o.display()))?;
@@ -93,6 +96,7 @@ pub fn load(path: &Path, overrides: Option<&Path>) -> Result<Dataset, String> {
         }
         for item in &mut items {
             if let Some(e) = by_id.get(&item.id) {
+                item.dataset_label = Some(item.expected);
                 item.expected = *e;
             }
         }

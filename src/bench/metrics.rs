@@ -38,6 +38,11 @@ pub struct ResultLine {
     /// check, solver or verification message. Absent on correct lines (and in older runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// With `--labels`: the dataset's own label, and whether the answer matches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset_label: Option<Expected>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correct_by_dataset_label: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -55,6 +60,10 @@ pub struct DatasetMetrics {
     pub accuracy_by_repairs: Vec<f64>,
     pub accuracy_without_repair: f64,
     pub paper_compatible_accuracy: f64,
+    /// With `--labels`: the accuracy against the dataset's own labels, beside `accuracy`
+    /// (against the corrected ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy_by_dataset_labels: Option<f64>,
     /// Mean over samples of each sample's own correctness (equals accuracy with one sample).
     pub pass_at_1: f64,
     pub failures: BTreeMap<String, usize>,
@@ -93,6 +102,12 @@ pub fn metrics(lines: &[ResultLine], max_repairs: u32) -> BTreeMap<String, Datas
                 .collect();
             let samples: Vec<bool> = labelled.iter().flat_map(|l| l.samples_correct.iter().copied()).collect();
             let costs: Vec<f64> = ls.iter().filter_map(|l| l.cost).collect();
+            // Lines whose label was corrected carry the dataset's own; the others kept it.
+            let by_dataset_labels = ls.iter().any(|l| l.dataset_label.is_some()).then(|| {
+                let own: Vec<&&ResultLine> =
+                    ls.iter().filter(|l| l.dataset_label.unwrap_or(l.expected) != Expected::Unknown).collect();
+                ratio(own.iter().filter(|l| l.correct_by_dataset_label.unwrap_or(l.correct)).count(), own.len())
+            });
             let m = DatasetMetrics {
                 problems: ls.len(),
                 labelled: labelled.len(),
@@ -106,6 +121,7 @@ pub fn metrics(lines: &[ResultLine], max_repairs: u32) -> BTreeMap<String, Datas
                     labelled.len(),
                 ),
                 paper_compatible_accuracy: ratio(labelled.iter().filter(|l| l.paper_correct).count(), labelled.len()),
+                accuracy_by_dataset_labels: by_dataset_labels,
                 pass_at_1: ratio(samples.iter().filter(|c| **c).count(), samples.len()),
                 failures,
                 prompt_tokens: ls.iter().map(|l| l.prompt_tokens).sum(),
@@ -168,6 +184,18 @@ pub fn report(header: &Header, m: &BTreeMap<String, DatasetMetrics>, lines: &[Re
         let _ = writeln!(s, "With {} samples per problem, accuracy is majority@{}: the voted answer. pass@1 (the mean accuracy of single samples):\n", header.samples, header.samples);
         for (name, d) in m {
             let _ = writeln!(s, "- {name}: pass@1 {:.1} %", 100.0 * d.pass_at_1);
+        }
+        s.push('\n');
+    }
+    let corrected: Vec<(&String, f64, f64)> =
+        m.iter().filter_map(|(n, d)| d.accuracy_by_dataset_labels.map(|own| (n, d.accuracy, own))).collect();
+    if !corrected.is_empty() {
+        let _ = writeln!(
+            s,
+            "Some labels were replaced by corrected ones (`--labels`). Accuracy is against the corrected labels; beside it, against the dataset's own:\n\n| dataset | corrected labels | dataset labels |\n|---|---:|---:|"
+        );
+        for (name, fixed, own) in corrected {
+            let _ = writeln!(s, "| {name} | {:.1} % | {:.1} % |", 100.0 * fixed, 100.0 * own);
         }
         s.push('\n');
     }

@@ -166,6 +166,9 @@ fn line(
         cost: None,
         rule,
         error: None,
+        // Kept even when the run fails, so both scores count every problem.
+        dataset_label: item.dataset_label,
+        correct_by_dataset_label: item.dataset_label.map(|_| false),
     };
     let run = match run {
         Ok(run) => run,
@@ -180,6 +183,9 @@ fn line(
     l.objective = a.objective;
     let p = predicted(l.status.as_deref(), a.objective);
     l.correct = correct(rule, item.expected, &p);
+    if let Some(own) = item.dataset_label {
+        l.correct_by_dataset_label = Some(correct(rule, own, &p));
+    }
     let winner = a.sample.and_then(|i| run.samples.iter().find(|s| s.index == i));
     l.rounds = winner.map_or(run.transcript.len() as u32, |s| s.rounds);
     let relaxation =

@@ -324,7 +324,8 @@ struct BenchArgs {
     /// rounded to 2 decimals, else 0).
     #[arg(long)]
     atol: Option<f64>,
-    /// Label overrides: a JSONL of {id, answer, answer_status}.
+    /// Corrected labels: a JSONL of {id, answer, answer_status} (such as datasets/gold/audit.jsonl);
+    /// the report then shows the accuracy against both the corrected and the dataset's own labels.
     #[arg(long, value_name = "FILE")]
     labels: Option<PathBuf>,
     /// The run directory: results.jsonl, run.json, metrics.json, report.md, report.html and
