@@ -702,22 +702,17 @@ fn render(a: RenderArgs) -> i32 {
                 return exit::MODEL_ERROR;
             }
         };
-    match &a.output {
-        Some(path) => match std::fs::write(path, text) {
-            Ok(()) => exit::OK,
-            Err(e) => {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                exit::IO_ERROR
-            }
-        },
-        None if report::out(&text) => exit::OK,
-        None => exit::IO_ERROR,
-    }
+    write_output(a.output.as_deref(), &text)
 }
 
 fn schema(a: SchemaArgs) -> i32 {
     let text = serde_json::to_string_pretty(&crate::model::schema::editor_schema()).expect("serializable") + "\n";
-    match &a.out {
+    write_output(a.out.as_deref(), &text)
+}
+
+/// Writes a command's document to `-o FILE`, or to stdout; the exit code says whether it was.
+fn write_output(path: Option<&std::path::Path>, text: &str) -> i32 {
+    match path {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => exit::OK,
             Err(e) => {
@@ -725,7 +720,7 @@ fn schema(a: SchemaArgs) -> i32 {
                 exit::IO_ERROR
             }
         },
-        None if report::out(&text) => exit::OK,
+        None if report::out(text) => exit::OK,
         None => exit::IO_ERROR,
     }
 }

@@ -240,31 +240,8 @@ pub fn hessian(num_cols: usize, quad: Vec<(u32, u32, f64)>) -> Hessian {
 
 /// Visits every `sum` node of an expression tree.
 pub fn each_sum(n: &Num, f: &mut dyn FnMut(usize, Span)) {
-    match n {
-        Num::Sum { id, body, span, .. } => {
-            f(*id, *span);
-            each_sum(body, f);
-        }
-        Num::Neg(a) | Num::Square(a) => each_sum(a, f),
-        Num::Add(a, b)
-        | Num::Sub(a, b)
-        | Num::Mul(a, b)
-        | Num::Quad(a, b)
-        | Num::Div(a, b, _)
-        | Num::Pow(a, b, _)
-        | Num::Mod(a, b, _)
-        | Num::If(_, a, b) => {
-            each_sum(a, f);
-            each_sum(b, f);
-        }
-        Num::Func(_, args, _) => args.iter().for_each(|a| each_sum(a, f)),
-        Num::Abs(a, _) | Num::Pwl { x: a, .. } => each_sum(a, f),
-        Num::BinMul(a, b, _) => {
-            each_sum(a, f);
-            each_sum(b, f);
-        }
-        Num::Extreme { terms: Terms::List(items), .. } => items.iter().for_each(|a| each_sum(a, f)),
-        Num::Extreme { terms: Terms::Over { body, .. }, .. } => each_sum(body, f),
-        _ => {}
+    if let Num::Sum { id, span, .. } = n {
+        f(*id, *span);
     }
+    n.each_child(&mut |c| each_sum(c, f));
 }

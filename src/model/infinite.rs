@@ -51,27 +51,12 @@ pub fn bound_misuse(v: f64, lower: bool, name: impl FnOnce() -> String) -> Optio
 
 /// Whether `n` involves a variable.
 pub fn has_vars(n: &Num) -> bool {
-    match n {
-        Num::Var { .. } => true,
-        Num::Neg(a) | Num::Square(a) => has_vars(a),
-        Num::Add(a, b)
-        | Num::Sub(a, b)
-        | Num::Mul(a, b)
-        | Num::Quad(a, b)
-        | Num::Div(a, b, _)
-        | Num::Pow(a, b, _)
-        | Num::Mod(a, b, _)
-        | Num::If(_, a, b) => has_vars(a) || has_vars(b),
-        Num::Func(_, args, _) => args.iter().any(has_vars),
-        Num::Sum { body, .. } => has_vars(body),
-        Num::Const(_) | Num::Param { .. } | Num::Elem(..) | Num::Card(_) | Num::Ord { .. } => false,
-        Num::Abs(a, _) | Num::Pwl { x: a, .. } => has_vars(a),
-        Num::BinMul(..) => true,
-        Num::Extreme { terms: Terms::List(items), .. } => items.iter().any(has_vars),
-        Num::Extreme { terms: Terms::Over { body, .. }, .. } => has_vars(body),
+    n.any(&mut |n| match n {
+        Num::Var { .. } | Num::BinMul(..) => true,
         Num::Count { terms: Terms::List(items), .. } => items.iter().any(prop_has_vars),
         Num::Count { terms: Terms::Over { body, .. }, .. } => prop_has_vars(body),
-    }
+        _ => false,
+    })
 }
 
 impl Eval<'_> {

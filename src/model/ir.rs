@@ -88,6 +88,54 @@ pub enum Num {
     },
 }
 
+impl Num {
+    /// Calls `f` on each direct sub-expression (not on conditions, loop filters or the
+    /// propositions of `count`): the one traversal the tree walks below build on.
+    pub fn each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Num)) {
+        match self {
+            Num::Neg(a) | Num::Square(a) | Num::Abs(a, _) => f(a),
+            Num::Add(a, b)
+            | Num::Sub(a, b)
+            | Num::Mul(a, b)
+            | Num::Quad(a, b)
+            | Num::Div(a, b, _)
+            | Num::Pow(a, b, _)
+            | Num::Mod(a, b, _)
+            | Num::BinMul(a, b, _)
+            | Num::If(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            Num::Func(_, args, _) | Num::Extreme { terms: Terms::List(args), .. } => args.iter().for_each(f),
+            Num::Sum { body, .. } | Num::Extreme { terms: Terms::Over { body, .. }, .. } => f(body),
+            Num::Pwl { x, points, .. } => {
+                f(x);
+                for (b, v) in points {
+                    f(b);
+                    f(v);
+                }
+            }
+            Num::Const(_)
+            | Num::Param { .. }
+            | Num::Var { .. }
+            | Num::Elem(..)
+            | Num::Card(_)
+            | Num::Ord { .. }
+            | Num::Count { .. } => {}
+        }
+    }
+
+    /// Whether any node of the tree satisfies `p`.
+    pub fn any(&self, p: &mut dyn FnMut(&Num) -> bool) -> bool {
+        if p(self) {
+            return true;
+        }
+        let mut found = false;
+        self.each_child(&mut |c| found = found || c.any(p));
+        found
+    }
+}
+
 /// The items of `max`, `min` and `count`: listed, or one body per index combination.
 #[derive(Debug, Clone)]
 pub enum Terms<T> {

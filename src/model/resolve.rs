@@ -994,16 +994,9 @@ pub fn prop_has_vars(p: &Prop) -> bool {
 
 /// Whether `n` holds a node that compiles to auxiliary columns (`abs`, `max`, `count`, …).
 pub fn has_reform(n: &Num) -> bool {
-    match n {
-        Num::Abs(..) | Num::Extreme { .. } | Num::Count { .. } | Num::BinMul(..) | Num::Pwl { .. } => true,
-        Num::Neg(a) | Num::Square(a) => has_reform(a),
-        Num::Add(a, b) | Num::Sub(a, b) | Num::Mul(a, b) | Num::Quad(a, b) | Num::Div(a, b, _) | Num::Pow(a, b, _) => {
-            has_reform(a) || has_reform(b)
-        }
-        Num::If(_, a, b) => has_reform(a) || has_reform(b),
-        Num::Sum { body, .. } => has_reform(body),
-        _ => false,
-    }
+    n.any(&mut |n| {
+        matches!(n, Num::Abs(..) | Num::Extreme { .. } | Num::Count { .. } | Num::BinMul(..) | Num::Pwl { .. })
+    })
 }
 
 fn fold1(a: Num, f: impl Fn(f64) -> f64, make: impl Fn(Box<Num>) -> Num) -> Num {
