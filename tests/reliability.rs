@@ -376,3 +376,15 @@ fn solve_reads_the_problem_from_stdin_as_from_a_file() {
     assert_eq!(answer(&by_file), answer(&by_stdin));
     assert_eq!(answer(&by_stdin)["objective"], serde_json::json!(2745.0));
 }
+
+#[test]
+fn an_infeasible_mip_reports_its_conflict_instead_of_crashing() {
+    // HiGHS's C API copied per-column IIS statuses from vectors it leaves empty for this MIP,
+    // reading past their end: `run` died with SIGSEGV (exit 139) before printing anything.
+    let out = optform(&["run", "--json", "datasets/gold/industryor/industryor-89.json"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "infeasible");
+    let conflict = v["conflicting_constraints"].as_array().unwrap();
+    assert!(conflict.iter().any(|c| c.as_str().unwrap().starts_with("cover[")), "{conflict:?}");
+}

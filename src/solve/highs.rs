@@ -263,11 +263,12 @@ impl Highs {
         // Every array is sized for the whole model: an IIS is never larger.
         let mut col_index = vec![0; ncol.max(1)];
         let mut col_bound = vec![0; ncol.max(1)];
-        let mut col_status = vec![0; ncol.max(1)];
         let mut row_index = vec![0; nrow.max(1)];
         let mut row_bound = vec![0; nrow.max(1)];
-        let mut row_status = vec![0; nrow.max(1)];
-        // SAFETY: buffers have the model's column and row counts.
+        // SAFETY: the index and bound buffers have the model's column and row counts. The
+        // per-column and per-row status arrays are passed as null (HiGHS then skips them):
+        // HiGHS 1.x copies them from IIS vectors it leaves empty for some MIPs, reading past
+        // their end (a crash on an infeasible MIP, seen on an IndustryOR staffing model).
         let status = unsafe {
             Highs_getIis(
                 self.ptr,
@@ -277,8 +278,8 @@ impl Highs {
                 row_index.as_mut_ptr(),
                 col_bound.as_mut_ptr(),
                 row_bound.as_mut_ptr(),
-                col_status.as_mut_ptr(),
-                row_status.as_mut_ptr(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
             )
         };
         (status != STATUS_ERROR && nr > 0).then(|| row_index[..nr as usize].iter().map(|&r| r as usize).collect())
