@@ -26,11 +26,14 @@ def main() -> None:
         lines += [json.loads(l) for l in p.read_text().splitlines() if l.strip()]
     by_key = {}
     for l in lines:
-        by_key[(l["dataset"], l["id"])] = l  # a later line replaces an earlier one
+        key = (l["dataset"], l["id"])
+        by_key[key] = {**by_key.get(key, {}), **l}  # a later line updates an earlier one
     out = []
     for (dataset, item), l in sorted(by_key.items(), key=lambda kv: (kv[0][0], int(kv[0][1].rsplit("-", 1)[1]))):
         l = {k: v for k, v in l.items() if k not in ("answer", "answer_status", "answer_raw")}
         has_model = (GOLD / dataset / f"{item}.json").exists()
+        if not has_model:
+            l["status"], l["objective"] = "no-model", None
         if has_model and l["status"] == "optimal":
             l["answer"] = l["objective"]
         elif has_model and l["status"] == "infeasible":

@@ -463,6 +463,12 @@ impl Parser {
                 return Ok(SetExpr { kind: SetKind::Named(name), span });
             }
         }
+        if self.peek() == &Tok::LBrace {
+            // A set-builder is a set definition, not an index expression.
+            return Err(self.unexpected("expected a set name or a range `a..b`").help(
+                "declare the set under \"sets\" (e.g. \"Pairs\": \"{i in I, j in I: i != j}\") and iterate it by name",
+            ));
+        }
         let lo = self.additive()?;
         if !self.eat(&Tok::DotDot) {
             return Err(ParseError::new("expected a set name or a range `a..b`", lo.span)

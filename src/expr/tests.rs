@@ -561,3 +561,10 @@ proptest! {
         assert_within(&ParseLimits::default(), &String::from_utf8_lossy(&bytes))?;
     }
 }
+
+#[test]
+fn an_inline_set_builder_in_an_index_points_to_declaring_the_set() {
+    let e = parse_expr("sum{i in {j : j in I}} x[i]").unwrap_err();
+    assert_eq!(e.span.start, 9);
+    assert!(e.help.unwrap().contains("declare the set under \"sets\""));
+}
