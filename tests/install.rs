@@ -93,9 +93,15 @@ fn the_wheel_ships_every_dataset() {
     // files, not to folders): a dataset added without its link would be missing from pip installs.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shipped = root.join("packaging/wheel-data/data/share/optform/datasets");
+    // Files only: `datasets/gold/` (gold models and the label audit) is this project's test
+    // material, read from a source checkout, not a benchmark set a wheel needs.
     let names = |dir: &Path| {
-        let mut v: Vec<String> =
-            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     };
