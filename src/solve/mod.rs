@@ -268,10 +268,11 @@ pub fn nonzero_columns(model: &Model, x: &[f64]) -> Vec<(String, f64)> {
         .collect()
 }
 
-/// Rounds away solver noise (`29.999999999` → `30`) for display, never for verification.
+/// Rounds away solver noise (`29.999999999` → `30`) for display, never for verification. Up to
+/// and including 1e-9 relative: a lexicographic level is held within exactly that of its optimum.
 pub fn clean(v: f64) -> f64 {
     let r = v.round();
-    if (v - r).abs() < 1e-9 * r.abs().max(1.0) {
+    if (v - r).abs() <= 1e-9 * r.abs().max(1.0) {
         r + 0.0
     } else {
         v
