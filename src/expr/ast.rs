@@ -125,12 +125,10 @@ pub enum ExprKind {
         over: Indexing,
         body: Box<Expr>,
     },
-    /// `max{i in I} e`, `min{…} e`, `count{…} (proposition)`: a sum's indexing with another fold.
-    Reduce {
-        op: ReduceOp,
-        over: Indexing,
-        body: Box<Expr>,
-    },
+    /// `max{i in I} e`, `min{…} e`, `count{…} (proposition)`: a sum's indexing with another
+    /// fold. Boxed, so that this rare node does not make every expression node larger (the
+    /// parser's frames hold them, and the deepest trees accepted must parse on a small stack).
+    Reduce(Box<Reduce>),
     If {
         cond: Box<Expr>,
         then: Box<Expr>,
@@ -141,6 +139,14 @@ pub enum ExprKind {
         items: Vec<Expr>,
         set: SetExpr,
     },
+}
+
+/// `op{over} body`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reduce {
+    pub op: ReduceOp,
+    pub over: Indexing,
+    pub body: Expr,
 }
 
 /// The folds written like a sum: `max{…}`, `min{…}`, `count{…}`.

@@ -64,9 +64,13 @@ pub fn children<'a>(e: &'a Expr, out: &mut Vec<&'a Expr>) {
             out.push(lhs);
             out.push(rhs);
         }
-        ExprKind::Sum { over, body } | ExprKind::Reduce { over, body, .. } => {
+        ExprKind::Sum { over, body } => {
             push_indexing(over, out);
             out.push(body);
+        }
+        ExprKind::Reduce(r) => {
+            push_indexing(&r.over, out);
+            out.push(&r.body);
         }
         ExprKind::If { cond, then, otherwise } => {
             out.push(cond);

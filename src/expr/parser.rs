@@ -172,11 +172,9 @@ impl Parser {
                 })
             });
         }
-        self.implication()
-    }
-
-    /// `p => q`, `p <=> q`: not associative, so `p => q => r` must be parenthesized.
-    fn implication(&mut self) -> Result<Expr, ParseError> {
+        // `p => q`, `p <=> q`: not associative, so `p => q => r` must be parenthesized. Parsed
+        // here rather than in a level of its own: every nesting level passes through `expr`,
+        // and one more frame per level would cost stack on the deepest trees accepted.
         let lhs = self.or()?;
         let op = match self.peek() {
             Tok::Implies => BinOp::Implies,
@@ -186,11 +184,18 @@ impl Parser {
         self.bump();
         let rhs = self.or()?;
         if matches!(self.peek(), Tok::Implies | Tok::Iff) {
-            return Err(self
-                .unexpected("expected the end of the implication")
-                .help("parenthesize chained implications: `(p => q) => r` or `p => (q => r)`"));
+            return Err(self.chained_implication());
         }
         Ok(binary(lhs, op, rhs))
+    }
+
+    /// Kept out of `expr`, which every nesting level passes through: building the message
+    /// there would enlarge each level's stack frame.
+    #[cold]
+    #[inline(never)]
+    fn chained_implication(&self) -> ParseError {
+        self.unexpected("expected the end of the implication")
+            .help("parenthesize chained implications: `(p => q) => r` or `p => (q => r)`")
     }
 
     fn or(&mut self) -> Result<Expr, ParseError> {
@@ -232,21 +237,26 @@ impl Parser {
             Tok::Le => BinOp::Le,
             Tok::Gt => BinOp::Gt,
             Tok::Ge => BinOp::Ge,
-            Tok::Ident(s) if s == "in" => {
-                self.bump();
-                let set = self.set_expr()?;
-                let span = lhs.span.to(set.span);
-                let items = match lhs.kind {
-                    ExprKind::Call { func, args } if func.is_empty() => args,
-                    kind => vec![Expr { kind, span: lhs.span }],
-                };
-                return Ok(Expr { kind: ExprKind::In { items, set }, span });
-            }
+            Tok::Ident(s) if s == "in" => return self.membership(lhs),
             _ => return Ok(lhs),
         };
         self.bump();
         let rhs = self.additive()?;
         Ok(binary(lhs, op, rhs))
+    }
+
+    /// `lhs in Set`. Out of line (as is `mod` below): every nesting level passes through
+    /// `comparison` and `term`, and the deepest trees accepted must parse on a small stack.
+    #[inline(never)]
+    fn membership(&mut self, lhs: Expr) -> Result<Expr, ParseError> {
+        self.bump();
+        let set = self.set_expr()?;
+        let span = lhs.span.to(set.span);
+        let items = match lhs.kind {
+            ExprKind::Call { func, args } if func.is_empty() => args,
+            kind => vec![Expr { kind, span: lhs.span }],
+        };
+        Ok(Expr { kind: ExprKind::In { items, set }, span })
     }
 
     fn additive(&mut self) -> Result<Expr, ParseError> {
@@ -276,9 +286,7 @@ impl Parser {
             self.bump();
             let operand = self.unary()?;
             if op == BinOp::Mod {
-                // `mod` does not regroup like `*` and `/`: what precedes it is one operand,
-                // so a long chain is never rebalanced across it.
-                first = binary(chain::build(first, std::mem::take(&mut rest)), op, operand);
+                first = modulo(first, &mut rest, operand);
             } else {
                 rest.push((op, operand));
             }
@@ -328,7 +336,7 @@ impl Parser {
         self.expect(Tok::RBrace, &format!("to close the index of `{}`", op.name()))?;
         let body = self.term()?;
         let span = start.to(body.span);
-        Ok(Expr { kind: ExprKind::Reduce { op, over, body: Box::new(body) }, span })
+        Ok(Expr { kind: ExprKind::Reduce(Box::new(Reduce { op, over, body })), span })
     }
 
     fn power(&mut self) -> Result<Expr, ParseError> {
@@ -478,4 +486,11 @@ impl Parser {
         let span = lo.span.to(hi.span);
         Ok(SetExpr { kind: SetKind::Range(Box::new(lo), Box::new(hi)), span })
     }
+}
+
+/// `chain mod operand`: `mod` does not regroup like `*` and `/`, so what precedes it is one
+/// operand and a long chain is never rebalanced across it.
+#[inline(never)]
+fn modulo(first: Expr, rest: &mut Vec<(BinOp, Expr)>, operand: Expr) -> Expr {
+    binary(chain::build(first, std::mem::take(rest)), BinOp::Mod, operand)
 }

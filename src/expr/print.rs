@@ -19,7 +19,7 @@ pub(crate) fn precedence(e: &Expr) -> u8 {
         ExprKind::Not(_) => PREC_NOT,
         ExprKind::In { .. } => 4,
         ExprKind::Binary { op, .. } => op.precedence(),
-        ExprKind::Neg(_) | ExprKind::Sum { .. } | ExprKind::Reduce { .. } => PREC_UNARY,
+        ExprKind::Neg(_) | ExprKind::Sum { .. } | ExprKind::Reduce(_) => PREC_UNARY,
         ExprKind::Num(n) if *n < 0.0 => PREC_UNARY,
         _ => PREC_ATOM,
     }
@@ -28,7 +28,7 @@ pub(crate) fn precedence(e: &Expr) -> u8 {
 /// Whether the printed form of `e` ends with a `sum` whose body would swallow what follows.
 pub(crate) fn ends_in_sum(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Sum { .. } | ExprKind::Reduce { .. } => true,
+        ExprKind::Sum { .. } | ExprKind::Reduce(_) => true,
         ExprKind::Neg(a) => ends_in_sum(a),
         ExprKind::Binary { op: BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow, rhs, .. } => ends_in_sum(rhs),
         _ => false,
@@ -212,9 +212,9 @@ impl Display for Expr {
                 write!(f, "sum{{{over}}} ")?;
                 child(f, body, BinOp::Mul.precedence())
             }
-            ExprKind::Reduce { op, over, body } => {
-                write!(f, "{}{{{over}}} ", op.name())?;
-                child(f, body, BinOp::Mul.precedence())
+            ExprKind::Reduce(r) => {
+                write!(f, "{}{{{}}} ", r.op.name(), r.over)?;
+                child(f, &r.body, BinOp::Mul.precedence())
             }
             ExprKind::If { cond, then, otherwise } => {
                 write!(f, "if {cond} then {then} else {otherwise}")

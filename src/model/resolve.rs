@@ -356,20 +356,20 @@ impl<'a, 'w> Resolver<'a, 'w> {
                 let ((body, d), lp) = (body?, lp?);
                 Some((Num::Sum { id, over: Box::new(lp), body: Box::new(body), span: e.span }, d))
             }
-            ExprKind::Reduce { op: ReduceOp::Count, over, body } => {
-                let (lp, mark) = self.open(over);
-                let p = self.prop(body);
+            ExprKind::Reduce(r) if r.op == ReduceOp::Count => {
+                let (lp, mark) = self.open(&r.over);
+                let p = self.prop(&r.body);
                 self.close(mark);
                 let (p, lp) = (p?, lp?);
                 Some(count(Terms::Over { over: Box::new(lp), body: Box::new(p) }, e.span))
             }
-            ExprKind::Reduce { op, over, body } => {
-                let (lp, mark) = self.open(over);
-                let b = self.num(body);
+            ExprKind::Reduce(r) => {
+                let (lp, mark) = self.open(&r.over);
+                let b = self.num(&r.body);
                 self.close(mark);
                 let ((body, d), lp) = (b?, lp?);
                 let terms = Terms::Over { over: Box::new(lp), body: Box::new(body) };
-                self.extreme(*op == ReduceOp::Max, terms, d, e.span)
+                self.extreme(r.op == ReduceOp::Max, terms, d, e.span)
             }
             ExprKind::If { cond, then, otherwise } => {
                 let c = self.cond(cond);

@@ -210,12 +210,12 @@ pub fn tr(t: &dyn Target, scope: &mut Scope, e: &Expr) -> Out {
             scope.pop_to(mark);
             t.sum(ix, body?)
         }
-        ExprKind::Reduce { op, over, body } => {
+        ExprKind::Reduce(r) => {
             let mark = scope.mark();
-            let ix = indexing(t, scope, over)?;
-            let body = child(t, scope, body, BinOp::Mul.precedence());
+            let ix = indexing(t, scope, &r.over)?;
+            let body = child(t, scope, &r.body, BinOp::Mul.precedence());
             scope.pop_to(mark);
-            t.reduce(*op, ix, body?)?
+            t.reduce(r.op, ix, body?)?
         }
         ExprKind::If { cond, then, otherwise } => {
             let c = tr(t, scope, cond)?;

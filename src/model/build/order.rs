@@ -173,9 +173,13 @@ fn expr_refs<'a>(e: &'a Expr, out: &mut Vec<Ref<'a>>) {
             expr_refs(lhs, out);
             expr_refs(rhs, out);
         }
-        ExprKind::Sum { over, body } | ExprKind::Reduce { over, body, .. } => {
+        ExprKind::Sum { over, body } => {
             indexing_refs(over, out);
             expr_refs(body, out);
+        }
+        ExprKind::Reduce(r) => {
+            indexing_refs(&r.over, out);
+            expr_refs(&r.body, out);
         }
         ExprKind::If { cond, then, otherwise } => {
             expr_refs(cond, out);
