@@ -17,17 +17,19 @@ GOLD = pathlib.Path(__file__).resolve().parent.parent / "datasets" / "gold"
 
 
 def main() -> None:
-    lines = []
     merged = GOLD / "audit.jsonl"
-    if merged.exists():
-        lines += [json.loads(l) for l in merged.read_text().splitlines() if l.strip()]
-    parts = sorted(GOLD.glob("*/audit.jsonl"))
-    for p in parts:
-        lines += [json.loads(l) for l in p.read_text().splitlines() if l.strip()]
     by_key = {}
-    for l in lines:
-        key = (l["dataset"], l["id"])
-        by_key[key] = {**by_key.get(key, {}), **l}  # a later line updates an earlier one
+    if merged.exists():
+        for l in (json.loads(l) for l in merged.read_text().splitlines() if l.strip()):
+            by_key[(l["dataset"], l["id"])] = l
+    parts = sorted(GOLD.glob("*/audit.jsonl"))
+    fresh = {}
+    for p in parts:
+        for l in (json.loads(l) for l in p.read_text().splitlines() if l.strip()):
+            fresh[(l["dataset"], l["id"])] = l  # an item audited twice: the later line stands
+    for key, l in fresh.items():
+        # Fields added to the merged line by hand (a goal programme's `levels`) are kept.
+        by_key[key] = {**by_key.get(key, {}), **l}
     out = []
     for (dataset, item), l in sorted(by_key.items(), key=lambda kv: (kv[0][0], int(kv[0][1].rsplit("-", 1)[1]))):
         l = {k: v for k, v in l.items() if k not in ("answer", "answer_status", "answer_raw")}

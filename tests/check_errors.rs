@@ -33,6 +33,7 @@ broken!(out_of_set);
 broken!(logic_missing_bound);
 broken!(logic_strict_continuous);
 broken!(logic_not_a_proposition);
+broken!(ord_of_a_tuple_item);
 
 #[test]
 fn json_diagnostics_carry_code_path_span_and_help() {

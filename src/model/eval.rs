@@ -305,6 +305,17 @@ impl<'m> Eval<'m> {
             AtomExpr::Shift { slot, by, positional, span } => match (env.atoms[*slot], self.slots[*slot].set) {
                 (Atom::Int(i), set) if !*positional || set.is_none() => Atom::Int(i + by),
                 (_, None) => unreachable!("names come from named sets"),
+                (_, Some(set_id)) if self.sets[set_id].arity > 1 => {
+                    // The slot's position is its tuple's: stepping by it would land on another
+                    // tuple's item, not on this item's neighbour.
+                    let info = &self.slots[*slot];
+                    let msg = format!(
+                        "`{0}-1` / `{0}+1` on a name that is one item of a tuple of `{1}` has no order to step by",
+                        info.name, self.sets[set_id].name
+                    );
+                    return Err(EvalError::new(super::Code::WrongKind, msg, *span)
+                        .help(format!("bind `{}` to its own set to step through it", info.name)));
+                }
                 (_, Some(set_id)) => {
                     let info = &self.slots[*slot];
                     let set = &self.sets[set_id];

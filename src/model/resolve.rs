@@ -626,9 +626,25 @@ impl<'a, 'w> Resolver<'a, 'w> {
                     );
                     return None;
                 };
+                if let Some(tuples) = self.tuple_component(slot) {
+                    self.error(
+                        Code::WrongKind,
+                        arg.1,
+                        format!("`{func}({})` is ambiguous: `{}` is one item of a tuple of `{tuples}`", arg.0, arg.0),
+                        Some(format!("bind `{}` to its own set to step through it", arg.0)),
+                    );
+                    return None;
+                }
                 Some(AtomExpr::Shift { slot, by: if func == Builtin::Prev { -1 } else { 1 }, positional: true, span })
             }
         }
+    }
+
+    /// The tuple set a slot takes one item of (a binding `(i,j) in Arcs`, or a filtered `over`),
+    /// where positions are the tuples', not the item's.
+    fn tuple_component(&self, slot: Slot) -> Option<String> {
+        let set = &self.world.sets[self.slots[slot].set?];
+        (set.arity > 1).then(|| set.name.clone())
     }
 
     fn single_name(&mut self, func: Builtin, args: &[Expr], span: Span) -> Option<(String, Span)> {
@@ -661,6 +677,15 @@ impl<'a, 'w> Resolver<'a, 'w> {
                     self.error(Code::WrongKind, nspan, "`ord` takes an index, e.g. `ord(t)`", None);
                     return None;
                 };
+                if let Some(tuples) = self.tuple_component(slot) {
+                    self.error(
+                        Code::WrongKind,
+                        nspan,
+                        format!("`ord({name})` is ambiguous: `{name}` is one item of a tuple of `{tuples}`"),
+                        Some(format!("the tuple's position is not `{name}`'s position in its own set; bind `{name}` to its own set (`{name} in Q`, with the pairs as a filter), or give the order as data (a parameter over that set)")),
+                    );
+                    return None;
+                }
                 return Some((Num::Ord { slot, span }, 0));
             }
             Kind::OfSet | Kind::OfIndex => {
