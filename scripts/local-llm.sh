@@ -5,6 +5,7 @@
 #
 #   scripts/local-llm.sh install        # build llama-server (~10-18 min on 2 cores), fetch weights
 #   scripts/local-llm.sh start [PORT]   # serve on 127.0.0.1:PORT (default 8080), wait until ready
+#                                       # (SLOTS=N: N requests at once, for bench --concurrency N)
 #   scripts/local-llm.sh stop
 #   scripts/local-llm.sh status
 #   scripts/local-llm.sh weights        # only fetch the weights
@@ -96,9 +97,12 @@ start() {
   # the kernel does not grant the process AMX tile state, as in this project's VMs.
   local repack=()
   grep -q amx_tile /proc/cpuinfo 2>/dev/null && repack=(--no-repack)
+  # SLOTS=N serves N requests at once (each with an 8,192-token context): generation is
+  # memory-bound, so batched requests share the weight reads (bench --concurrency N).
+  local slots="${SLOTS:-1}"
   # Busy-waiting OpenMP threads cut generation speed 3-4x on a shared 2-core machine.
   OMP_WAIT_POLICY=PASSIVE nohup "$server" --model "$model" --alias qwen --host 127.0.0.1 --port "$port" \
-    --ctx-size 8192 --threads "$(nproc)" --poll 0 --parallel 1 "${repack[@]}" >"$logfile" 2>&1 &
+    --ctx-size $((8192 * slots)) --threads "$(nproc)" --poll 0 --parallel "$slots" "${repack[@]}" >"$logfile" 2>&1 &
   echo $! >"$pidfile"
   for _ in $(seq 1 120); do
     if curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; then

@@ -108,14 +108,23 @@ fn every_gold_model_solves_to_its_recorded_answer() {
     assert!(solved >= 100, "{solved} gold models solved");
 }
 
+/// Every file under `dir` (templates and the example library), as text.
+fn prompt_texts(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(prompt_texts(&path));
+        } else {
+            out.push(std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    out
+}
+
 #[test]
 fn no_gold_item_reaches_a_prompt() {
-    let prompts: String = std::fs::read_dir("prompts")
-        .unwrap()
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect::<Vec<_>>()
-        .join("\n")
-        .to_lowercase();
+    let prompts = prompt_texts(Path::new("prompts")).join("\n").to_lowercase();
     for l in audit() {
         let (dataset, id) = (text(&l, "dataset"), text(&l, "id"));
         let data = std::fs::read_to_string(format!("datasets/{dataset}.jsonl")).unwrap();

@@ -351,6 +351,7 @@ mod tests {
             rules: BTreeMap::new(),
             samples: 1,
             max_repairs: 1,
+            engine: evil.into(),
         };
         let page = report(&header, &m, &lines, &run);
         let _ = std::fs::remove_dir_all(&run);

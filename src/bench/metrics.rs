@@ -168,6 +168,9 @@ pub struct Header {
     pub rules: BTreeMap<String, Rule>,
     pub samples: u32,
     pub max_repairs: u32,
+    /// The accuracy components that ran (`Engine` as JSON); empty in reports made before it.
+    #[serde(default)]
+    pub engine: String,
 }
 
 pub fn report(header: &Header, m: &BTreeMap<String, DatasetMetrics>, lines: &[ResultLine]) -> String {
@@ -175,6 +178,9 @@ pub fn report(header: &Header, m: &BTreeMap<String, DatasetMetrics>, lines: &[Re
     let _ = writeln!(s, "- optform {} · model `{}` at {}", header.optform_version, header.model, header.base_url);
     let _ = writeln!(s, "- prompts sha256 `{}`", header.prompts_sha256);
     let _ = writeln!(s, "- samples per problem: {} · repair rounds: up to {}", header.samples, header.max_repairs);
+    if !header.engine.is_empty() {
+        let _ = writeln!(s, "- engine: `{}`", header.engine);
+    }
     for (name, sha) in &header.datasets {
         let rule = header.rules.get(name).map(Rule::describe).unwrap_or_default();
         let _ = writeln!(s, "- `{name}` sha256 `{sha}`: {rule}");

@@ -5,6 +5,7 @@ pub mod dataset;
 pub mod html;
 pub mod metrics;
 pub mod score;
+pub mod split;
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write as _;
@@ -20,12 +21,15 @@ use crate::pipeline::{evaluate::Verdict, solve_problem, Options, Run};
 use dataset::{Dataset, Expected, Item};
 use metrics::ResultLine;
 use score::{correct, paper_compatible, Predicted, Rule};
+pub use split::Split;
 
 #[derive(Debug, Clone)]
 pub struct BenchOptions {
     pub limit: Option<usize>,
     pub sample: Option<usize>,
     pub seed: u64,
+    /// Only the dev or the test items ([`split`]).
+    pub split: Option<Split>,
     /// `(k, n)`: run the k-th (1-based) of n deterministic slices.
     pub shard: Option<(usize, usize)>,
     pub concurrency: usize,
@@ -47,18 +51,23 @@ pub struct BenchOptions {
 /// short: `--resume` runs those problems again.
 pub const RETRIED_CLASSES: [&str; 2] = ["llm-error", "timeout"];
 
-/// The problems a run covers, in dataset order: `--sample` draws a seeded subset, `--limit`
-/// takes the first, `--shard` a deterministic slice of what remains.
+/// The problems a run covers, in dataset order: `--split` keeps the dev or test items,
+/// `--sample` draws a seeded subset of those, `--limit` takes the first, `--shard` a
+/// deterministic slice of what remains.
 pub fn select<'d>(d: &'d Dataset, o: &BenchOptions) -> Vec<&'d Item> {
-    let mut idx: Vec<usize> = (0..d.items.len()).collect();
+    let mut idx: Vec<usize> = match o.split {
+        // A dataset without a test split is all dev.
+        Some(s) => split::positions(&d.name, d.items.len(), s).unwrap_or_else(|| {
+            if s == Split::Dev {
+                (0..d.items.len()).collect()
+            } else {
+                Vec::new()
+            }
+        }),
+        None => (0..d.items.len()).collect(),
+    };
     if let Some(n) = o.sample {
-        let mut state = o.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        for i in (1..idx.len()).rev() {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            idx.swap(i, (state % (i as u64 + 1)) as usize);
-        }
+        idx = split::shuffled(idx, o.seed);
         idx.truncate(n);
         idx.sort_unstable();
     }
@@ -93,10 +102,10 @@ fn truncate_partial_line(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// SHA-256 of the prompt templates, written into every report.
-pub fn prompts_sha256() -> String {
+/// SHA-256 of the prompt templates as the engine renders them, written into every report.
+pub fn prompts_sha256(engine: &crate::pipeline::Engine) -> String {
     let mut h = Sha256::new();
-    for m in crate::pipeline::prompt::opening("") {
+    for m in crate::pipeline::prompt::opening("", engine.examples) {
         h.update(m.content.as_bytes());
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
@@ -266,7 +275,8 @@ fn fingerprint(client: &Client, datasets: &[Dataset], o: &BenchOptions) -> Value
         "problems": selection.values().map(Vec::len).sum::<usize>(),
         // Not the endpoint's address: the same model may be served from elsewhere on resume.
         "model": client.endpoint().model,
-        "prompts_sha256": prompts_sha256(),
+        "prompts_sha256": prompts_sha256(&o.pipeline.engine),
+        "engine": o.pipeline.engine,
         "samples": o.pipeline.samples,
         "temperature": o.pipeline.temperature,
         "max_repairs": o.pipeline.max_repairs,
@@ -417,7 +427,8 @@ pub fn header(client: &Client, datasets: &[Dataset], o: &BenchOptions) -> metric
         optform_version: env!("CARGO_PKG_VERSION").into(),
         model: client.endpoint().model.clone(),
         base_url: client.endpoint().base_url.clone(),
-        prompts_sha256: prompts_sha256(),
+        prompts_sha256: prompts_sha256(&o.pipeline.engine),
+        engine: serde_json::to_string(&o.pipeline.engine).unwrap_or_default(),
         datasets: datasets.iter().map(|d| (d.name.clone(), d.sha256.clone())).collect(),
         rules: datasets
             .iter()
@@ -442,6 +453,7 @@ mod tests {
             limit: None,
             sample: None,
             seed: 1,
+            split: None,
             shard: None,
             concurrency: 1,
             pipeline: Options::default(),

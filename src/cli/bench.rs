@@ -93,6 +93,7 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
         limit: a.limit,
         sample: a.sample,
         seed: a.seed,
+        split: a.split,
         shard: a.shard,
         concurrency: a.concurrency,
         pipeline: Options {
@@ -102,6 +103,7 @@ pub(super) fn bench(a: BenchArgs) -> i32 {
             max_tokens: a.llm.max_tokens,
             check,
             solver: crate::solve::Options { time_limit: Some(a.time_limit), mip_gap: a.mip_gap, ..Default::default() },
+            engine: a.llm.engine.engine(),
             ..Default::default()
         },
         // Beyond what a Duration holds, a timeout never fires.

@@ -115,6 +115,7 @@ pub(super) fn solve(a: SolveArgs) -> i32 {
         check_only: false,
         check,
         solver: solver(a.time_limit, a.mip_gap, a.deadline),
+        engine: a.llm.engine.engine(),
     };
     // Refuse an unwritable --out before spending anything on the LLM.
     let out = match a.out.as_deref().map(OutDir::start).transpose() {
@@ -174,6 +175,7 @@ pub(super) fn formulate(a: FormulateArgs) -> i32 {
         check_only: true,
         check,
         solver: solver(a.time_limit, solve::EXACT_MIP_GAP, a.deadline),
+        engine: a.llm.engine.engine(),
         ..Default::default()
     };
     let run = match run_pipeline(&a.problem, &a.llm, &opts, &mut |_, _| {}) {

@@ -195,7 +195,47 @@ struct LlmArgs {
     #[arg(long, default_value_t = 4096)]
     max_tokens: u32,
     #[command(flatten)]
+    engine: EngineArgs,
+    #[command(flatten)]
     input: InputArgs,
+}
+
+/// The accuracy components, each switchable (README, "Accuracy: the ablation").
+#[derive(Args, Debug, Clone)]
+struct EngineArgs {
+    /// Run without any accuracy component (the original prompt, no slip fixes, repairs that
+    /// continue the conversation, no grounding round): the reference row of the ablation.
+    #[arg(long, conflicts_with_all = ["slip_fixes", "examples", "repair", "grounding_round"])]
+    baseline_engine: bool,
+    /// Fix unambiguous slips (`≤`, `=` for `==`, `2x`, relations joined by commas) before
+    /// checking, as warnings, instead of spending a repair round on them.
+    #[arg(long, value_name = "BOOL", default_value_t = crate::pipeline::Engine::default().slip_fixes, action = clap::ArgAction::Set)]
+    slip_fixes: bool,
+    /// Worked examples retrieved from the library for each request (0: the original prompt
+    /// with two fixed examples).
+    #[arg(long, value_name = "K", default_value_t = crate::pipeline::Engine::default().examples as u64, value_parser = clap::value_parser!(u64).range(0..=8))]
+    examples: u64,
+    /// How a repair asks again: continue the conversation, or a fresh request with the error
+    /// as a hint.
+    #[arg(long, value_enum, default_value_t = crate::pipeline::Engine::default().repair)]
+    repair: crate::pipeline::RepairMode,
+    /// One more round when a solved formulation's numbers do not match the problem text.
+    #[arg(long, value_name = "BOOL", default_value_t = crate::pipeline::Engine::default().grounding_round, action = clap::ArgAction::Set)]
+    grounding_round: bool,
+}
+
+impl EngineArgs {
+    fn engine(&self) -> crate::pipeline::Engine {
+        if self.baseline_engine {
+            return crate::pipeline::Engine::BASELINE;
+        }
+        crate::pipeline::Engine {
+            slip_fixes: self.slip_fixes,
+            examples: self.examples as usize,
+            repair: self.repair,
+            grounding_round: self.grounding_round,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -286,6 +326,10 @@ struct BenchArgs {
     /// Seed of --sample's draw (the same seed draws the same problems).
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Only the fixed dev or test items (README, "Accuracy"): NL4Opt, MAMO EasyLP and
+    /// IndustryOR have a test split; tune on dev, report on test.
+    #[arg(long, value_enum)]
+    split: Option<crate::bench::Split>,
     /// Run slice K of N (1-based), e.g. 3/8.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<(usize, usize)>,

@@ -37,9 +37,11 @@ impl Verdict {
 
 #[derive(Debug, Clone)]
 pub struct Evaluated {
-    /// The formulation as JSON, when the answer held one.
+    /// The formulation as JSON, when the answer held one (with its slips fixed).
     pub formulation: Option<Value>,
     pub verdict: Verdict,
+    /// The slips fixed before checking, as warnings.
+    pub fixes: Vec<String>,
 }
 
 fn failed(class: &'static str, summary: impl Into<String>, details: impl Into<String>) -> Verdict {
@@ -103,10 +105,19 @@ fn clip(text: &str, max: usize) -> String {
 /// Evaluates one reply. `truncated`: the server stopped at `max_tokens`; `solve`: go on to
 /// solve and verify after the checks. `check`: which data files the formulation may read
 /// (none, unless the user named a folder) and the size limits; `solver`: HiGHS settings, time
-/// limit and token.
-pub fn evaluate(reply: &str, truncated: bool, solve: bool, check: &CheckOptions, solver: &solve::Options) -> Evaluated {
+/// limit and token. `slip_fixes`: fix unambiguous mechanical slips first
+/// ([`super::slips`]), recording each.
+pub fn evaluate(
+    reply: &str,
+    truncated: bool,
+    solve: bool,
+    slip_fixes: bool,
+    check: &CheckOptions,
+    solver: &solve::Options,
+) -> Evaluated {
     if truncated {
         return Evaluated {
+            fixes: Vec::new(),
             formulation: None,
             verdict: failed(
                 "truncated",
@@ -120,11 +131,12 @@ pub fn evaluate(reply: &str, truncated: bool, solve: bool, check: &CheckOptions,
         Err(e) => {
             let verdict =
                 failed("invalid-json", e.clone(), format!("{e}. Answer with one JSON object and nothing else."));
-            return Evaluated { formulation: None, verdict };
+            return Evaluated { formulation: None, verdict, fixes: Vec::new() };
         }
     };
+    let (json, fixes) = if slip_fixes { super::slips::fix(&json) } else { (json, Vec::new()) };
     let verdict = solve_formulation(json.to_string(), solve, check, solver);
-    Evaluated { formulation: Some(json), verdict }
+    Evaluated { formulation: Some(json), verdict, fixes: fixes.iter().map(ToString::to_string).collect() }
 }
 
 fn solve_formulation(text: String, solve: bool, check_opts: &CheckOptions, opts: &solve::Options) -> Verdict {
@@ -225,20 +237,22 @@ mod tests {
         let c = CheckOptions::default();
         let ok = r#"{"name":"t","variables":{"x":{}},"objective":{"sense":"max","expression":"x"},"constraints":{"c":"x <= 4"}}"#;
         assert!(
-            matches!(evaluate(ok, false, true, &c, &o).verdict, Verdict::Solved { objective, .. } if objective == 4.0)
+            matches!(evaluate(ok, false, true, false, &c, &o).verdict, Verdict::Solved { objective, .. } if objective == 4.0)
         );
-        assert_eq!(evaluate(ok, true, true, &c, &o).verdict.class(), "truncated");
-        assert_eq!(evaluate(ok, false, false, &c, &o).verdict.class(), "checked");
-        assert_eq!(evaluate("{oops", false, true, &c, &o).verdict.class(), "invalid-json");
+        assert_eq!(evaluate(ok, true, true, false, &c, &o).verdict.class(), "truncated");
+        assert_eq!(evaluate(ok, false, false, false, &c, &o).verdict.class(), "checked");
+        assert_eq!(evaluate("{oops", false, true, false, &c, &o).verdict.class(), "invalid-json");
         let bad = ok.replace("x <= 4", "y <= 4");
-        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true, &c, &o).verdict else { panic!() };
+        let Verdict::Failed { class, details, .. } = evaluate(&bad, false, true, false, &c, &o).verdict else {
+            panic!()
+        };
         assert_eq!(class, "check");
         assert!(details.contains("unknown name `y`") && details.contains("^"), "{details}");
         let unb = ok.replace("x <= 4", "x >= 4");
-        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true, &c, &o).verdict else { panic!() };
+        let Verdict::Terminal { detail, .. } = evaluate(&unb, false, true, false, &c, &o).verdict else { panic!() };
         assert!(detail.contains("along these variables: x"), "{detail}");
         let inf = ok.replace("x <= 4", "x <= -4");
-        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true, &c, &o).verdict else { panic!() };
+        let Verdict::Terminal { detail, .. } = evaluate(&inf, false, true, false, &c, &o).verdict else { panic!() };
         assert!(detail.contains("These constraints conflict (an irreducible infeasible set): c."), "{detail}");
     }
 }

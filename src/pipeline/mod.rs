@@ -1,9 +1,13 @@
 //! English in, verified optimum out: formulate with the LLM, run the deterministic core,
 //! repair from the exact errors, and optionally vote over several samples.
 
+pub mod engine;
 pub mod evaluate;
+pub mod grounding;
+pub mod library;
 pub mod output;
 pub mod prompt;
+pub mod slips;
 mod vote;
 
 use std::time::Instant;
@@ -13,6 +17,7 @@ use serde_json::Value;
 
 use crate::llm::{Client, LlmError, Message, Sampling, Usage};
 use crate::solve::{self, Status};
+pub use engine::{Engine, RepairMode};
 use evaluate::{evaluate, Evaluated, Verdict};
 pub use vote::{vote, Answer};
 
@@ -32,6 +37,8 @@ pub struct Options {
     pub check: crate::model::Options,
     /// HiGHS settings of every solve; its token also ends the whole loop (`--deadline`).
     pub solver: solve::Options,
+    /// Which accuracy components run.
+    pub engine: Engine,
 }
 
 /// Seconds one HiGHS call of the pipeline may take: a formulation that needs longer is sent
@@ -50,6 +57,7 @@ impl Default for Options {
             check_only: false,
             check: check_options(crate::model::Options::default()),
             solver: solve::Options { time_limit: Some(DEFAULT_TIME_LIMIT), ..Default::default() },
+            engine: Engine::default(),
         }
     }
 }
@@ -99,6 +107,14 @@ pub struct Round {
     /// The verified optimum this round reached, if it did.
     pub objective: Option<f64>,
     pub error: Option<String>,
+    /// Slips fixed in the answer before it was checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<String>,
+    /// Numbers of the text and the formulation that do not match (a solved round only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grounding: Option<grounding::Grounding>,
+    /// Why this round was asked: `formulate`, `repair`, or `grounding`.
+    pub purpose: &'static str,
 }
 
 /// Where one sample ended.
@@ -140,16 +156,18 @@ fn progress(on: bool, line: String) {
 /// A reply taken through the core off the async threads: HiGHS blocks.
 async fn evaluate_blocking(reply: String, truncated: bool, opts: &Options) -> Evaluated {
     let (solve, check, solver) = (!opts.check_only, opts.check.clone(), opts.solver.clone());
-    tokio::task::spawn_blocking(move || evaluate(&reply, truncated, solve, &check, &solver)).await.unwrap_or_else(|e| {
-        Evaluated {
+    let slip_fixes = opts.engine.slip_fixes;
+    tokio::task::spawn_blocking(move || evaluate(&reply, truncated, solve, slip_fixes, &check, &solver))
+        .await
+        .unwrap_or_else(|e| Evaluated {
             formulation: None,
             verdict: Verdict::Failed {
                 class: "internal",
                 summary: "optform failed while evaluating this answer".into(),
                 details: e.to_string(),
             },
-        }
-    })
+            fixes: Vec::new(),
+        })
 }
 
 /// Asks the model, giving up when the deadline passes.
@@ -168,52 +186,55 @@ async fn ask(
     answer.map_err(Interruption::Llm)
 }
 
-/// One sample: formulate, then repair until a verified optimum or the rounds run out. An
-/// infeasible or unbounded result is kept as the answer if no round does better. Returns the
-/// sample (none when no round finished) and why it stopped early, if it did.
-async fn run_sample(
-    client: &Client,
-    problem: &str,
-    opts: &Options,
+/// One request of a sample and its evaluation, reported and recorded.
+struct Asked {
+    content: String,
+    ev: Evaluated,
+    grounding: Option<grounding::Grounding>,
+}
+
+/// What every round of one sample shares.
+struct SampleCtx<'a, 'b> {
+    client: &'a Client,
+    problem: &'a str,
+    opts: &'a Options,
     index: u32,
-    transcript: &mut Vec<Round>,
-    on_round: &mut OnRound<'_>,
-) -> (Option<Sample>, Option<Interruption>) {
-    let mut messages = prompt::opening(problem);
-    let first = Sampling {
-        temperature: opts.temperature,
-        max_tokens: opts.max_tokens,
-        seed: Some(opts.seed.wrapping_add(u64::from(index))),
-    };
-    // At temperature 0 a model tends to repeat its broken answer word for word: repairs
-    // sample a little more freely.
-    let repairing = Sampling { temperature: opts.temperature.max(REPAIR_TEMPERATURE), ..first.clone() };
-    let schema = crate::llm::schema::formulation_schema(client.endpoint().bounded_schema);
-    let cancel = &opts.solver.cancel;
-    let mut kept: Option<Sample> = None;
-    let mut last: Option<Sample> = None;
-    for round in 1..=opts.max_repairs.saturating_add(1) {
-        if cancel.is_cancelled() {
-            return (kept.or(last), Some(Interruption::Deadline));
-        }
-        let tag = format!("[sample {}/{} · round {round}]", index.saturating_add(1), opts.samples);
-        progress(opts.progress, format!("{tag} asking {} …", client.endpoint().model));
-        let sampling = if round == 1 { &first } else { &repairing };
-        let c = match ask(client, &messages, sampling, &schema, cancel).await {
-            Ok(c) => c,
-            Err(stop) => return (kept.or(last), Some(stop)),
-        };
+    schema: Value,
+    transcript: &'a mut Vec<Round>,
+    on_round: &'a mut OnRound<'b>,
+}
+
+impl SampleCtx<'_, '_> {
+    /// Asks, evaluates, reports and records one round.
+    async fn round(
+        &mut self,
+        round: u32,
+        purpose: &'static str,
+        messages: &[Message],
+        sampling: &Sampling,
+    ) -> Result<Asked, Interruption> {
+        let opts = self.opts;
+        let tag = format!("[sample {}/{} · round {round}]", self.index.saturating_add(1), opts.samples);
+        progress(opts.progress, format!("{tag} asking {} ({purpose}) …", self.client.endpoint().model));
+        let c = ask(self.client, messages, sampling, &self.schema, &opts.solver.cancel).await?;
         let ev = evaluate_blocking(c.content.clone(), c.truncated(), opts).await;
+        let grounding = match (&ev.verdict, &ev.formulation) {
+            (Verdict::Solved { variables, .. }, Some(f)) => {
+                Some(grounding::Grounding { trivial: variables.is_empty(), ..grounding::ground(self.problem, f) })
+            }
+            _ => None,
+        };
         let error = match &ev.verdict {
             Verdict::Failed { summary, .. } => Some(summary.clone()),
             Verdict::Terminal { detail, .. } => Some(detail.clone()),
             Verdict::Solved { .. } | Verdict::Checked => None,
         };
         let source = if c.cached { "cache".to_string() } else { format!("{:.1} s", c.latency_ms as f64 / 1000.0) };
+        let fixed = if ev.fixes.is_empty() { String::new() } else { format!(" ({} slip(s) fixed)", ev.fixes.len()) };
         progress(
             opts.progress,
             format!(
-                "{tag} {} tokens ({source}) → {}",
+                "{tag} {} tokens ({source}){fixed} → {}",
                 c.usage.completion_tokens,
                 match &ev.verdict {
                     Verdict::Solved { objective, .. } =>
@@ -223,9 +244,9 @@ async fn run_sample(
             ),
         );
         let record = Round {
-            sample: index,
+            sample: self.index,
             round,
-            messages: messages.clone(),
+            messages: messages.to_vec(),
             response: c.content.clone(),
             finish_reason: c.finish_reason.clone(),
             usage: c.usage,
@@ -238,12 +259,72 @@ async fn run_sample(
                 _ => None,
             },
             error,
+            fixes: ev.fixes.clone(),
+            grounding: grounding.clone(),
+            purpose,
         };
-        on_round(&record, ev.formulation.as_ref());
-        transcript.push(record);
-        let sample = Sample { index, verdict: ev.verdict.clone(), formulation: ev.formulation, rounds: round };
-        match &ev.verdict {
-            Verdict::Solved { .. } | Verdict::Checked => return (Some(sample), None),
+        (self.on_round)(&record, ev.formulation.as_ref());
+        self.transcript.push(record);
+        Ok(Asked { content: c.content, ev, grounding })
+    }
+}
+
+/// One sample: formulate, then repair until a verified optimum or the rounds run out. An
+/// infeasible or unbounded result is kept as the answer if no round does better. Returns the
+/// sample (none when no round finished) and why it stopped early, if it did.
+async fn run_sample(
+    client: &Client,
+    problem: &str,
+    opts: &Options,
+    index: u32,
+    transcript: &mut Vec<Round>,
+    on_round: &mut OnRound<'_>,
+) -> (Option<Sample>, Option<Interruption>) {
+    let engine = &opts.engine;
+    let mut messages = prompt::opening(problem, engine.examples);
+    let seed = opts.seed.wrapping_add(u64::from(index));
+    let first = Sampling { temperature: opts.temperature, max_tokens: opts.max_tokens, seed: Some(seed) };
+    // At temperature 0 a model tends to repeat its broken answer word for word: repairs
+    // sample a little more freely.
+    let repairing = Sampling { temperature: opts.temperature.max(REPAIR_TEMPERATURE), ..first.clone() };
+    let schema = crate::llm::schema::formulation_schema(client.endpoint().bounded_schema);
+    let mut ctx = SampleCtx { client, problem, opts, index, schema, transcript, on_round };
+    let cancel = &opts.solver.cancel;
+    let mut kept: Option<Sample> = None;
+    let mut last: Option<Sample> = None;
+    let rounds = opts.max_repairs.saturating_add(1);
+    for round in 1..=rounds {
+        if cancel.is_cancelled() {
+            return (kept.or(last), Some(Interruption::Deadline));
+        }
+        let sampling = match (round, engine.repair) {
+            (1, _) => first.clone(),
+            (_, RepairMode::Continue) => repairing.clone(),
+            // A fresh request differs from the last only by its hint: a new seed as well.
+            (_, RepairMode::Fresh) => {
+                Sampling { seed: Some(seed.wrapping_add(1000 * u64::from(round))), ..repairing.clone() }
+            }
+        };
+        let purpose = if round == 1 { "formulate" } else { "repair" };
+        let asked = match ctx.round(round, purpose, &messages, &sampling).await {
+            Ok(a) => a,
+            Err(stop) => return (kept.or(last), Some(stop)),
+        };
+        let sample = Sample {
+            index,
+            verdict: asked.ev.verdict.clone(),
+            formulation: asked.ev.formulation.clone(),
+            rounds: round,
+        };
+        match &asked.ev.verdict {
+            Verdict::Solved { .. } => {
+                let grounding = asked.grounding.unwrap_or_default();
+                if !engine.grounding_round || grounding.is_clean() || cancel.is_cancelled() {
+                    return (Some(sample), None);
+                }
+                return ground_once(&mut ctx, messages, asked.content, grounding, sample, &repairing, rounds + 1).await;
+            }
+            Verdict::Checked => return (Some(sample), None),
             Verdict::Terminal { .. } => kept = Some(sample.clone()),
             Verdict::Failed { .. } => {}
         }
@@ -252,12 +333,49 @@ async fn run_sample(
         if cancel.is_cancelled() {
             return (kept.or(last), Some(Interruption::Deadline));
         }
-        if round <= opts.max_repairs {
-            messages.push(Message::assistant(c.content));
-            messages.push(prompt::repair(&ev.verdict));
+        if round < rounds {
+            match engine.repair {
+                RepairMode::Continue => {
+                    messages.push(Message::assistant(asked.content));
+                    messages.push(prompt::repair(&asked.ev.verdict));
+                }
+                RepairMode::Fresh => {
+                    messages =
+                        prompt::opening_with_hint(problem, engine.examples, Some(&prompt::hint(&asked.ev.verdict)));
+                }
+            }
         }
     }
     (kept.or(last), None)
+}
+
+/// The targeted round after a solved formulation whose numbers do not match the text: the
+/// mismatches go back to the model once, and its new answer replaces the solved one only if
+/// it solves too and leaves fewer mismatches.
+async fn ground_once(
+    ctx: &mut SampleCtx<'_, '_>,
+    mut messages: Vec<Message>,
+    answer: String,
+    grounding: grounding::Grounding,
+    solved: Sample,
+    sampling: &Sampling,
+    round: u32,
+) -> (Option<Sample>, Option<Interruption>) {
+    messages.push(Message::assistant(answer));
+    messages.push(prompt::grounding(&grounding.lines()));
+    match ctx.round(round, "grounding", &messages, sampling).await {
+        Ok(Asked { ev, grounding: Some(better), .. })
+            if matches!(ev.verdict, Verdict::Solved { .. }) && better.issues() < grounding.issues() =>
+        {
+            (
+                Some(Sample { index: solved.index, verdict: ev.verdict, formulation: ev.formulation, rounds: round }),
+                None,
+            )
+        }
+        Ok(_) => (Some(solved), None),
+        // The solved answer stands; the failure still ends the run.
+        Err(stop) => (Some(solved), Some(stop)),
+    }
 }
 
 /// Runs `opts.samples` independent samples and votes. An endpoint failure or the deadline

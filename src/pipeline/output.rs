@@ -20,6 +20,12 @@ pub fn formulation(run: &Run) -> Option<&Value> {
     run.samples.iter().find(|s| s.index == pick)?.formulation.as_ref()
 }
 
+/// The answer's numbers against the problem text's, when there is an answer.
+pub fn grounding(run: &Run) -> Option<super::grounding::Grounding> {
+    let trivial = run.answer.status == Some(crate::solve::Status::Optimal) && run.answer.variables.is_empty();
+    formulation(run).map(|f| super::grounding::Grounding { trivial, ..super::grounding::ground(&run.problem, f) })
+}
+
 /// The answer as JSON. `wall_clock` adds the run's total seconds, which differ between a
 /// recording and its replay; files written to `--out` leave it out so that replays compare
 /// byte for byte.
@@ -45,6 +51,8 @@ pub fn summary_json(run: &Run, wall_clock: bool) -> Value {
         "llm_seconds": run.llm_seconds,
         "cost_usd": run.cost,
         "formulation": formulation(run),
+        "grounding": grounding(run),
+        "slip_fixes": run.transcript.iter().flat_map(|r| r.fixes.iter()).collect::<Vec<_>>(),
     });
     if wall_clock {
         v["seconds"] = json!(run.seconds);
@@ -118,6 +126,25 @@ fn report_md(run: &Run) -> String {
         // The rendered document's headings go two levels down, under "Formulation".
         let nested = format!("\n{rendered}").replace("\n## ", "\n#### ").replace("\n# ", "\n### ");
         let _ = writeln!(s, "\n## Formulation\n{nested}");
+    }
+    if let Some(g) = grounding(run) {
+        let _ = writeln!(s, "\n## Number grounding\n");
+        if g.is_clean() {
+            let _ = writeln!(
+                s,
+                "Every quantity of the problem text is used, and every number of the formulation is in the text."
+            );
+        }
+        for line in g.lines() {
+            let _ = writeln!(s, "- {}", md_text(&line));
+        }
+    }
+    let fixes: Vec<&String> = run.transcript.iter().flat_map(|r| r.fixes.iter()).collect();
+    if !fixes.is_empty() {
+        let _ = writeln!(s, "\n## Slips fixed before checking\n");
+        for f in fixes {
+            let _ = writeln!(s, "- {}", md_text(f));
+        }
     }
     let _ = writeln!(
         s,

@@ -1,0 +1,39 @@
+//! The accuracy components of the pipeline, each switchable so that its effect can be
+//! measured on its own (README, "Accuracy: the ablation").
+
+use serde::Serialize;
+
+/// How a repair round asks again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum RepairMode {
+    /// Continue the conversation: the broken answer, then the errors.
+    Continue,
+    /// A new request with the errors as a hint and a new seed; the broken answer is not shown,
+    /// so the model cannot copy it.
+    Fresh,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Engine {
+    /// Fix unambiguous mechanical slips (`≤`, `=`, `2x`, joined relations) before checking.
+    pub slip_fixes: bool,
+    /// Library examples retrieved per request; 0 uses the original prompt's two fixed examples.
+    pub examples: usize,
+    pub repair: RepairMode,
+    /// One more round when a solved formulation's numbers do not match the text's; the new
+    /// answer replaces the old only if it solves and is better grounded.
+    pub grounding_round: bool,
+}
+
+impl Engine {
+    /// The pipeline before any of these components: the reference row of the ablation.
+    pub const BASELINE: Engine =
+        Engine { slip_fixes: false, examples: 0, repair: RepairMode::Continue, grounding_round: false };
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::BASELINE
+    }
+}
