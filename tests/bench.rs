@@ -56,6 +56,7 @@ fn options(run_dir: PathBuf, resume: bool) -> BenchOptions {
         limit: None,
         sample: None,
         seed: 1,
+        split: None,
         shard: None,
         concurrency: 4,
         pipeline: Options { max_repairs: 1, ..Default::default() },

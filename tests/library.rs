@@ -118,3 +118,15 @@ fn no_library_problem_is_a_near_duplicate_of_a_benchmark_item() {
         .collect();
     assert!(close.is_empty(), "{}", close.join("\n"));
 }
+
+#[test]
+fn the_overlap_measure_flags_a_lightly_reworded_benchmark_item() {
+    // The guard above is only as good as its measure: a benchmark item with its numbers and a
+    // few words changed must still count as a near-duplicate.
+    let line = std::fs::read_to_string("datasets/nl4opt.jsonl").unwrap().lines().next().unwrap().to_string();
+    let question = serde_json::from_str::<Value>(&line).unwrap()["question"].as_str().unwrap().to_string();
+    let reworded = question.replace("10", "12").replace("boat", "ship").replace("minimize", "reduce");
+    let (a, b) = (five_grams(&reworded), five_grams(&question));
+    let shared = a.intersection(&b).count() as f64 / a.len() as f64;
+    assert!(shared > MAX_SHARED, "a reworded copy shares only {shared:.2} of its 5-grams");
+}

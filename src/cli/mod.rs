@@ -124,6 +124,7 @@ Examples:
   optform solve problem.txt --base-url https://api.openai.com/v1 --model gpt-4o-mini --samples 5 --temperature 0.7
   optform solve problem.txt --cache .llm-cache --out runs/p1     # record
   optform solve problem.txt --cache .llm-cache --offline          # replay, no network
+  optform solve problem.txt --examples 2 --grounding-round true   # opt-in accuracy components
 
 Endpoint: --base-url / OPTFORM_BASE_URL (default http://127.0.0.1:8080/v1), --model /
 OPTFORM_MODEL, key in OPTFORM_API_KEY or OPENAI_API_KEY (never printed or written), or an
@@ -137,6 +138,8 @@ Examples:
   optform bench nl4opt -o runs/a --resume                    # continue an interrupted run
   optform bench industryor --shard 3/8 -o runs/ior-3         # one slice of 8 (Slurm array, k8s Job)
   optform bench nl4opt --sample 20 --cache tests/bench-cache --offline -o runs/replay
+  optform bench nl4opt mamo_easylp industryor --split test -o runs/test   # the fixed test split
+  optform bench nl4opt --sample 20 --baseline-engine -o runs/ref          # without the accuracy components
 
 Scoring: correct when |pred - gt| <= max(rtol*|gt|, atol), rtol 1e-6, atol 0.005 for datasets
 whose labels are rounded to 2 decimals (else 0); infeasible/unbounded labels match only that

@@ -11,9 +11,20 @@ use serde_json::{Map, Number, Value};
 /// levels) still applies, so deeply nested input is an error, not a stack overflow.
 pub fn parse_strict(text: &str) -> Result<Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let v = Strict { parent: None, key: "" }.deserialize(&mut de)?;
+    let v = Strict { parent: None, key: "", renamed: None }.deserialize(&mut de)?;
     de.end()?;
     Ok(v)
+}
+
+/// [`parse_strict`], except that a constraint name given twice is kept twice: the second is
+/// renamed `name_2` (two constraints that happen to share a name are both meant). Returns
+/// the renamings made; every other duplicate key is still an error.
+pub fn parse_renaming_duplicate_constraints(text: &str) -> Result<(Value, Vec<String>), serde_json::Error> {
+    let renamed = std::cell::RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = Strict { parent: None, key: "", renamed: Some(&renamed) }.deserialize(&mut de)?;
+    de.end()?;
+    Ok((v, renamed.into_inner()))
 }
 
 /// Where a value sits, as a chain of keys up to the root; rendered only for an error, so a
@@ -22,6 +33,8 @@ pub fn parse_strict(text: &str) -> Result<Value, serde_json::Error> {
 struct Strict<'p> {
     parent: Option<&'p Strict<'p>>,
     key: &'p str,
+    /// Where renamed duplicate constraints are recorded, when they are renamed at all.
+    renamed: Option<&'p std::cell::RefCell<Vec<String>>>,
 }
 
 impl Strict<'_> {
@@ -85,14 +98,22 @@ impl<'de> Visitor<'de> for Strict<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
+        let renaming = self.renamed.filter(|_| self.path() == "constraints");
+        while let Some(mut key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                let at = Strict { parent: Some(&self), key: &key }.path();
-                return Err(A::Error::custom(format!(
-                    "duplicate key `{at}`: JSON keeps only one of them; give each key once (rename or merge the two)"
-                )));
+                if let Some(log) = renaming {
+                    let new = (2..).map(|k| format!("{key}_{k}")).find(|k| !out.contains_key(k)).expect("a free name");
+                    log.borrow_mut()
+                        .push(format!("constraints.{key}: a second constraint of this name is kept as `{new}`"));
+                    key = new;
+                } else {
+                    let at = Strict { parent: Some(&self), key: &key, renamed: None }.path();
+                    return Err(A::Error::custom(format!(
+                        "duplicate key `{at}`: JSON keeps only one of them; give each key once (rename or merge the two)"
+                    )));
+                }
             }
-            let v = map.next_value_seed(Strict { parent: Some(&self), key: &key })?;
+            let v = map.next_value_seed(Strict { parent: Some(&self), key: &key, renamed: self.renamed })?;
             out.insert(key, v);
         }
         Ok(Value::Object(out))
@@ -111,6 +132,17 @@ mod tests {
         assert!(e.to_string().contains("duplicate key `constraints`"), "{e}");
         let e = parse_strict(r#"{"a": [{"k": 1, "k": 2}]}"#).unwrap_err();
         assert!(e.to_string().contains("duplicate key `a.k`"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_constraint_names_can_be_kept_as_two_constraints() {
+        let (v, renamed) =
+            parse_renaming_duplicate_constraints(r#"{"constraints": {"c": "x <= 4", "c_2": "y <= 1", "c": "x >= 1"}}"#)
+                .unwrap();
+        assert_eq!(v["constraints"]["c"], "x <= 4");
+        assert_eq!(v["constraints"]["c_3"], "x >= 1");
+        assert_eq!(renamed.len(), 1);
+        assert!(parse_renaming_duplicate_constraints(r#"{"variables": {"x": {}, "x": {}}}"#).is_err());
     }
 
     #[test]

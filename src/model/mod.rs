@@ -17,7 +17,7 @@ pub mod sets;
 pub use build::build;
 pub use data::DataAccess;
 pub use diag::{Code, Diagnostic, Diagnostics, Severity};
-pub use json::parse_strict as parse_json;
+pub use json::{parse_renaming_duplicate_constraints, parse_strict as parse_json};
 pub use limits::Limits;
 pub use load::{load_file, load_str, Formulation, Sense, VarType};
 

@@ -51,26 +51,36 @@ fn failed(class: &'static str, summary: impl Into<String>, details: impl Into<St
 /// The JSON object in a reply: bare, or inside a ```json fence, or between the first `{`
 /// and the last `}`.
 pub fn extract_json(reply: &str) -> Result<Value, String> {
+    // Strict: a key given twice is an error to repair, not a silent choice of one of them.
+    crate::model::parse_json(json_text(reply)?).map_err(json_error)
+}
+
+/// [`extract_json`] that keeps a constraint name given twice as two constraints (a slip fix).
+fn extract_json_renaming(reply: &str) -> Result<(Value, Vec<String>), String> {
+    crate::model::parse_renaming_duplicate_constraints(json_text(reply)?).map_err(json_error)
+}
+
+fn json_text(reply: &str) -> Result<&str, String> {
     let text = reply.trim();
     let fenced = text.split("```").nth(1).map(|block| block.trim_start_matches("json").trim());
-    let candidate = match fenced {
-        Some(block) if block.starts_with('{') => block,
+    match fenced {
+        Some(block) if block.starts_with('{') => Ok(block),
         _ => match (text.find('{'), text.rfind('}')) {
-            (Some(a), Some(b)) if a < b => &text[a..=b],
-            _ => return Err("the answer contains no JSON object".into()),
+            (Some(a), Some(b)) if a < b => Ok(&text[a..=b]),
+            _ => Err("the answer contains no JSON object".into()),
         },
+    }
+}
+
+fn json_error(e: serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json appends the position to its message; a duplicate key (a data error of
+    // ours) says it once, up front, like a syntax error.
+    let text = match e.classify() {
+        serde_json::error::Category::Data => text.split(" at line ").next().unwrap_or(&text).to_string(),
+        _ => text,
     };
-    // Strict: a key given twice is an error to repair, not a silent choice of one of them.
-    crate::model::parse_json(candidate).map_err(|e| {
-        let text = e.to_string();
-        // serde_json appends the position to its message; a duplicate key (a data error of
-        // ours) says it once, up front, like a syntax error.
-        let text = match e.classify() {
-            serde_json::error::Category::Data => text.split(" at line ").next().unwrap_or(&text).to_string(),
-            _ => text,
-        };
-        format!("invalid JSON at line {}, column {}: {text}", e.line(), e.column())
-    })
+    format!("invalid JSON at line {}, column {}: {text}", e.line(), e.column())
 }
 
 /// Longest single diagnostic quoted back to the model, in characters.
@@ -126,7 +136,8 @@ pub fn evaluate(
             ),
         };
     }
-    let json = match extract_json(reply) {
+    let parsed = if slip_fixes { extract_json_renaming(reply) } else { extract_json(reply).map(|v| (v, Vec::new())) };
+    let (json, renamed) = match parsed {
         Ok(v) => v,
         Err(e) => {
             let verdict =
@@ -136,7 +147,8 @@ pub fn evaluate(
     };
     let (json, fixes) = if slip_fixes { super::slips::fix(&json) } else { (json, Vec::new()) };
     let verdict = solve_formulation(json.to_string(), solve, check, solver);
-    Evaluated { formulation: Some(json), verdict, fixes: fixes.iter().map(ToString::to_string).collect() }
+    let fixes = renamed.into_iter().chain(fixes.iter().map(ToString::to_string)).collect();
+    Evaluated { formulation: Some(json), verdict, fixes }
 }
 
 fn solve_formulation(text: String, solve: bool, check_opts: &CheckOptions, opts: &solve::Options) -> Verdict {

@@ -35,6 +35,10 @@ pub struct Grounding {
     /// requirement is usually missing or written the wrong way round.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub trivial: bool,
+    /// The formulation's `<=` constraints (`name: expression`), the usual suspects when the
+    /// optimum is trivial.
+    #[serde(skip)]
+    pub limits: Vec<String>,
 }
 
 impl Grounding {
@@ -62,7 +66,12 @@ impl Grounding {
             )
         }));
         if self.trivial {
-            out.push("at the optimum every variable is 0: a requirement of the problem (\"at least\", \"must\", \"needs\") is probably missing, or written as a limit (<=) where it is a minimum (>=)".into());
+            let mut line = String::from("at the optimum every variable is 0: a requirement of the problem (\"at least\", \"must\", \"needs\") is probably missing, or written as a limit (<=) where it is a minimum (>=)");
+            if !self.limits.is_empty() {
+                line.push_str(". Check the direction of these: ");
+                line.push_str(&self.limits.join("; "));
+            }
+            out.push(line);
         }
         out
     }
@@ -98,7 +107,19 @@ pub fn ground(problem: &str, formulation: &Value) -> Grounding {
             ungrounded.push(u);
         }
     }
-    Grounding { unused, ungrounded, trivial: false }
+    Grounding { unused, ungrounded, trivial: false, limits: limits(formulation) }
+}
+
+/// The `<=` constraints of a formulation, as `name: expression`.
+fn limits(formulation: &Value) -> Vec<String> {
+    let Some(Value::Object(constraints)) = formulation.get("constraints") else { return Vec::new() };
+    constraints
+        .iter()
+        .filter_map(|(name, c)| {
+            let e = c.as_str().or_else(|| c.get("expression").and_then(Value::as_str))?;
+            (e.contains("<=") && !e.contains(">=") && !e.contains("=>")).then(|| format!("{name}: `{e}`"))
+        })
+        .collect()
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -270,36 +291,29 @@ fn is_label(chars: &[char], start: usize) -> bool {
     LABELS.contains(&word.as_str())
 }
 
+/// The sentence around a quantity, at most [`CONTEXT`] characters each side.
 fn context_start(chars: &[char], from: usize) -> usize {
     let mut a = from;
-    let mut words = 0;
-    while a > 0 && words < 3 && !matches!(chars[a - 1], '.' | '\n' | ';') {
+    while a > 0 && from - a < CONTEXT && !matches!(chars[a - 1], '.' | '\n' | ';' | '?' | '!') {
         a -= 1;
-        if chars[a] == ' ' && a > 0 && chars[a - 1] != ' ' {
-            words += 1;
-        }
     }
-    if words == 3 {
-        a + 1
-    } else {
-        a
-    }
+    a
 }
 
 fn context_end(chars: &[char], to: usize) -> usize {
     let mut b = to;
-    let mut words = 0;
-    while b < chars.len() && !matches!(chars[b], '.' | '\n' | ';' | ',') {
-        if chars[b] == ' ' && b > to {
-            words += 1;
-            if words == 3 {
-                break;
-            }
-        }
+    // A decimal point inside a number does not end the sentence.
+    while b < chars.len()
+        && b - to < CONTEXT
+        && !(matches!(chars[b], '\n' | ';' | '?' | '!')
+            || (chars[b] == '.' && !chars.get(b + 1).is_some_and(char::is_ascii_digit)))
+    {
         b += 1;
     }
     b
 }
+
+const CONTEXT: usize = 120;
 
 /// Every number literal of the formulation: in expressions, parameter values and bounds.
 fn numbers_of(v: &Value, path: String, out: &mut Vec<Used>) {
@@ -419,6 +433,18 @@ mod tests {
         assert_eq!(unused, vec![40.0, 6.0]);
         assert_eq!(g.ungrounded, vec![Used { value: 45.0, path: "constraints.hours".into() }]);
         assert!(g.lines()[0].contains("40 hours"), "{:?}", g.lines());
+    }
+
+    #[test]
+    fn a_trivial_optimum_points_at_the_limits_that_may_be_requirements() {
+        let f = json!({"constraints": {"cap": "100*bus + 40*car <= 1200", "share": "car >= 0.6*(bus + car)"}});
+        let g = Grounding {
+            trivial: true,
+            ..ground("Move 1200 chickens by bus (100) or car (40); at least 60% by car.", &f)
+        };
+        let lines = g.lines();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].contains("cap: `100*bus + 40*car <= 1200`") && !lines[0].contains("share"), "{lines:?}");
     }
 
     #[test]

@@ -23,9 +23,38 @@ pub struct Example {
 }
 
 impl Example {
-    /// The formulation as the model should write it: compact, one line.
+    /// The formulation as the model should write it: one line, with a space after each `:`
+    /// and `,` as in the system prompt's own examples (a small model copies the layout).
     pub fn answer(&self) -> String {
-        self.formulation.to_string()
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, Spaced);
+        serde::Serialize::serialize(&self.formulation, &mut ser).expect("a JSON value serializes");
+        String::from_utf8(out).expect("serde_json writes UTF-8")
+    }
+}
+
+/// JSON on one line with `", "` and `": "` between items.
+struct Spaced;
+
+impl serde_json::ser::Formatter for Spaced {
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            w.write_all(b", ")
+        }
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            w.write_all(b", ")
+        }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
     }
 }
 
@@ -156,6 +185,14 @@ mod tests {
             .sum();
         assert!(hits as f64 >= 4.0 * chance, "{hits} of {n} retrieve their own archetype; chance is {chance:.1}");
         assert!(all.iter().all(|e| nearest(&e.problem, 3).iter().all(|m| m.id != e.id)), "an example retrieved itself");
+    }
+
+    #[test]
+    fn answers_are_one_line_json_spaced_like_the_system_prompt() {
+        let e = &examples()[0];
+        let a = e.answer();
+        assert!(!a.contains('\n') && a.contains("\"name\": \""), "{a}");
+        assert_eq!(serde_json::from_str::<Value>(&a).unwrap(), e.formulation);
     }
 
     #[test]

@@ -25,10 +25,9 @@ fn render(name: &str, ctx: minijinja::Value) -> String {
     env().get_template(name).and_then(|t| t.render(ctx)).expect("the built-in prompts render").trim().to_string()
 }
 
-/// The opening messages: what a formulation is, then the problem. With `examples` = 0 the
-/// system prompt carries two fixed examples (the original prompt, kept for comparison); with
-/// k > 0 it teaches the reformulated constructs instead, and the k library examples most like
-/// the problem come after it, so the constant system prompt stays a cacheable prefix.
+/// The opening messages: what a formulation is (with two fixed examples), then the `examples`
+/// library examples most like the problem, then the problem. The system prompt stays the same
+/// for every problem, so servers reuse it as a cached prefix.
 pub fn opening(problem: &str, examples: usize) -> Vec<Message> {
     opening_with_hint(problem, examples, None)
 }
@@ -44,7 +43,7 @@ pub fn opening_with_hint(problem: &str, examples: usize, hint: Option<&str>) -> 
     vec![
         Message::system(render(
             "system",
-            context! { quadratic_hint => true, fixed_examples => examples == 0, logic_hint => examples > 0 },
+            context! { quadratic_hint => true, fixed_examples => true, logic_hint => false },
         )),
         Message::user(render("formulate", context! { problem => problem.trim(), examples => retrieved, hint => hint })),
     ]
