@@ -50,6 +50,7 @@ fn main() {
             limit: None,
             sample: None,
             seed: 1,
+            split: None,
             shard: None,
             concurrency: c,
             pipeline: Options::default(),
