@@ -20,16 +20,17 @@ offline=()
 [ "${OFFLINE:-0}" = 1 ] && offline=(--offline)
 export OPTFORM_BASE_URL="${OPTFORM_BASE_URL:-http://127.0.0.1:8080/v1}" OPTFORM_MODEL="${OPTFORM_MODEL:-qwen}"
 
-# Each row adds one component to the last row that helped on dev: retrieval and fresh repairs
-# measured worse than the rows before them, so later rows build on row 1, not on them.
+# Each row adds one component to the last row that did not lose on dev: retrieval, fresh
+# repairs and the grounding round measured worse or no better, so later rows build on row 1.
 declare -A rows=(
   [0-baseline]="--baseline-engine"
-  [1-slips]="--slip-fixes true --examples 0 --repair continue --grounding-round false"
-  [2-retrieval]="--slip-fixes true --examples ${K:-2} --repair continue --grounding-round false"
-  [3-fresh-repair]="--slip-fixes true --examples 0 --repair fresh --grounding-round false"
-  [4-grounding]="--slip-fixes true --examples 0 --repair continue --grounding-round true"
+  [1-slips]="--slip-fixes true --examples 0 --repair continue --grounding-round false --requirement-fix false"
+  [2-retrieval]="--slip-fixes true --examples ${K:-2} --repair continue --grounding-round false --requirement-fix false"
+  [3-fresh-repair]="--slip-fixes true --examples 0 --repair fresh --grounding-round false --requirement-fix false"
+  [4-grounding]="--slip-fixes true --examples 0 --repair continue --grounding-round true --requirement-fix false"
+  [5-requirement-fix]="--slip-fixes true --examples 0 --repair continue --grounding-round false --requirement-fix true"
 )
-only="${ROWS:-0-baseline 1-slips 2-retrieval 3-fresh-repair 4-grounding}"
+only="${ROWS:-0-baseline 1-slips 2-retrieval 3-fresh-repair 4-grounding 5-requirement-fix}"
 printf '| row | accuracy | without repair | execution rate | completion tokens / problem | LLM s / problem |\n|---|---:|---:|---:|---:|---:|\n'
 for row in $only; do
   out="runs/ablation-$name/$row"

@@ -208,7 +208,7 @@ struct LlmArgs {
 struct EngineArgs {
     /// Run without any accuracy component (the original prompt, no slip fixes, repairs that
     /// continue the conversation, no grounding round): the reference row of the ablation.
-    #[arg(long, conflicts_with_all = ["slip_fixes", "examples", "repair", "grounding_round"])]
+    #[arg(long, conflicts_with_all = ["slip_fixes", "examples", "repair", "grounding_round", "requirement_fix"])]
     baseline_engine: bool,
     /// Fix unambiguous slips (`≤`, `=` for `==`, `2x`, relations joined by commas) before
     /// checking, as warnings, instead of spending a repair round on them.
@@ -225,6 +225,10 @@ struct EngineArgs {
     /// One more round when a solved formulation's numbers do not match the problem text.
     #[arg(long, value_name = "BOOL", default_value_t = crate::pipeline::Engine::default().grounding_round, action = clap::ArgAction::Set)]
     grounding_round: bool,
+    /// When the optimum is all zeros, read a `<=` constraint whose bound the problem states as
+    /// a requirement ("needs to move 1,200") as `>=`; kept only if it then solves non-trivially.
+    #[arg(long, value_name = "BOOL", default_value_t = crate::pipeline::Engine::default().requirement_fix, action = clap::ArgAction::Set)]
+    requirement_fix: bool,
 }
 
 impl EngineArgs {
@@ -237,6 +241,7 @@ impl EngineArgs {
             examples: self.examples as usize,
             repair: self.repair,
             grounding_round: self.grounding_round,
+            requirement_fix: self.requirement_fix,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! English in, verified optimum out: formulate with the LLM, run the deterministic core,
 //! repair from the exact errors, and optionally vote over several samples.
 
+pub mod direction;
 pub mod engine;
 pub mod evaluate;
 pub mod grounding;
@@ -217,7 +218,10 @@ impl SampleCtx<'_, '_> {
         let tag = format!("[sample {}/{} · round {round}]", self.index.saturating_add(1), opts.samples);
         progress(opts.progress, format!("{tag} asking {} ({purpose}) …", self.client.endpoint().model));
         let c = ask(self.client, messages, sampling, &self.schema, &opts.solver.cancel).await?;
-        let ev = evaluate_blocking(c.content.clone(), c.truncated(), opts).await;
+        let mut ev = evaluate_blocking(c.content.clone(), c.truncated(), opts).await;
+        if opts.engine.requirement_fix {
+            ev = requirements_as_minimums(self.problem, opts, ev).await;
+        }
         let grounding = match (&ev.verdict, &ev.formulation) {
             (Verdict::Solved { variables, .. }, Some(f)) => {
                 Some(grounding::Grounding { trivial: variables.is_empty(), ..grounding::ground(self.problem, f) })
@@ -266,6 +270,23 @@ impl SampleCtx<'_, '_> {
         (self.on_round)(&record, ev.formulation.as_ref());
         self.transcript.push(record);
         Ok(Asked { content: c.content, ev, grounding })
+    }
+}
+
+/// A solved formulation whose optimum is all zeros, with its requirements written as
+/// limits turned round ([`direction`]): kept when that solves to a non-trivial optimum.
+async fn requirements_as_minimums(problem: &str, opts: &Options, ev: Evaluated) -> Evaluated {
+    let (Verdict::Solved { variables, .. }, Some(f)) = (&ev.verdict, &ev.formulation) else { return ev };
+    if !variables.is_empty() {
+        return ev;
+    }
+    let Some((candidate, changes)) = direction::requirements_as_minimums(problem, f) else { return ev };
+    let turned = evaluate_blocking(candidate.to_string(), false, opts).await;
+    match &turned.verdict {
+        Verdict::Solved { variables, .. } if !variables.is_empty() => {
+            Evaluated { fixes: ev.fixes.into_iter().chain(turned.fixes).chain(changes).collect(), ..turned }
+        }
+        _ => ev,
     }
 }
 
