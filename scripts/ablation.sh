@@ -31,7 +31,7 @@ declare -A rows=(
   [5-requirement-fix]="--slip-fixes true --examples 0 --repair continue --grounding-round false --requirement-fix true"
 )
 only="${ROWS:-0-baseline 1-slips 2-retrieval 3-fresh-repair 4-grounding 5-requirement-fix}"
-printf '| row | accuracy | without repair | execution rate | completion tokens / problem | LLM s / problem |\n|---|---:|---:|---:|---:|---:|\n'
+printf '| row | accuracy | without repair | execution rate | LLM rounds / problem | completion tokens / problem |\n|---|---:|---:|---:|---:|---:|\n'
 for row in $only; do
   out="runs/ablation-$name/$row"
   # shellcheck disable=SC2086
@@ -41,15 +41,10 @@ for row in $only; do
 import json, sys
 out, row = sys.argv[1], sys.argv[2]
 metrics = json.load(open(f"{out}/metrics.json"))["datasets"]
-seconds = {}
-for l in open(f"{out}/results.jsonl"):
-    r = json.loads(l)
-    seconds[(r["dataset"], r["id"])] = r["llm_seconds"]
 for name, d in sorted(metrics.items()):
     n = d["problems"]
-    s = sum(v for (ds, _), v in seconds.items() if ds == name) / max(n, 1)
     print(f"| {row} · {name} | {100*d['accuracy']:.1f} % ({d['correct']}/{d['labelled']}) | "
           f"{100*d['accuracy_without_repair']:.1f} % | {100*d['execution_rate']:.1f} % | "
-          f"{d['completion_tokens']/max(n,1):.0f} | {s:.1f} |")
+          f"{d['average_rounds']:.2f} | {d['completion_tokens']/max(n,1):.0f} |")
 PY
 done
