@@ -70,6 +70,7 @@ async fn the_grounding_round_keeps_an_answer_only_if_it_is_better_grounded() {
     let run = solve_problem(&client(&url), PROBLEM, &opts(engine.clone())).await.unwrap();
     assert_eq!(run.answer.objective, Some(27.5));
     assert_eq!(run.transcript[1].purpose, "grounding");
+    assert_eq!((run.transcript[1].round, run.samples[0].rounds), (2, 2), "the round after the first");
     let asked = user_messages(&seen.lock().unwrap()[1].body).pop().unwrap();
     assert!(asked.contains("every variable is 0") && asked.contains("carry: `100*bus + 40*car <= 1200`"), "{asked}");
     // A reply that is no better grounded (the same trivial answer) leaves the first one.

@@ -343,7 +343,7 @@ async fn run_sample(
                 if !engine.grounding_round || grounding.is_clean() || cancel.is_cancelled() {
                     return (Some(sample), None);
                 }
-                return ground_once(&mut ctx, messages, asked.content, grounding, sample, &repairing, rounds + 1).await;
+                return ground_once(&mut ctx, messages, asked.content, grounding, sample, &repairing, round + 1).await;
             }
             Verdict::Checked => return (Some(sample), None),
             Verdict::Terminal { .. } => kept = Some(sample.clone()),
