@@ -41,10 +41,7 @@ pub fn opening_with_hint(problem: &str, examples: usize, hint: Option<&str>) -> 
         })
         .collect();
     vec![
-        Message::system(render(
-            "system",
-            context! { quadratic_hint => true, fixed_examples => true, logic_hint => false },
-        )),
+        Message::system(render("system", context! { quadratic_hint => true })),
         Message::user(render("formulate", context! { problem => problem.trim(), examples => retrieved, hint => hint })),
     ]
 }
