@@ -360,22 +360,7 @@ fn literals(s: &str) -> Vec<f64> {
             Some(_) => {}
             None if c == '\'' || c == '"' => quote = Some(c),
             None if c.is_ascii_digit() && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')) => {
-                let mut j = i;
-                while j < chars.len()
-                    && (chars[j].is_ascii_digit()
-                        || (chars[j] == '.' && chars.get(j + 1).is_some_and(char::is_ascii_digit)))
-                {
-                    j += 1;
-                }
-                if j < chars.len()
-                    && matches!(chars[j], 'e' | 'E')
-                    && chars.get(j + 1).is_some_and(|c| c.is_ascii_digit() || *c == '-' || *c == '+')
-                {
-                    j += 2;
-                    while j < chars.len() && chars[j].is_ascii_digit() {
-                        j += 1;
-                    }
-                }
+                let j = super::slips::number_end(&chars, i);
                 if let Ok(x) = chars[i..j].iter().collect::<String>().parse() {
                     out.push(x);
                 }

@@ -77,8 +77,8 @@ pub fn examples() -> &'static [Example] {
 const STOP: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "can", "each", "for", "from", "has", "have", "how", "if", "in",
     "is", "it", "its", "many", "much", "of", "on", "or", "per", "should", "that", "the", "their", "there", "they",
-    "this", "to", "what", "which", "will", "with", "would", "must", "at", "least", "most", "most", "he", "she", "we",
-    "you", "his", "her", "our", "your", "also", "does", "do", "make", "maximize", "minimize", "number",
+    "this", "to", "what", "which", "will", "with", "would", "must", "least", "most", "he", "she", "we", "you", "his",
+    "her", "our", "your", "also", "does", "do", "make", "maximize", "minimize", "number",
 ];
 
 /// Lowercase words without stop words or digits, with a plural `s` cut.

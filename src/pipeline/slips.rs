@@ -267,7 +267,7 @@ fn first_word(chars: &[char]) -> String {
 
 /// The end of the number starting at `i`: digits, a fraction, an exponent only when digits
 /// follow the `e` (`2e3` is a number, `2eggs` is `2*eggs`).
-fn number_end(chars: &[char], mut i: usize) -> usize {
+pub(super) fn number_end(chars: &[char], mut i: usize) -> usize {
     let digits = |i: &mut usize| {
         while *i < chars.len() && chars[*i].is_ascii_digit() {
             *i += 1;
